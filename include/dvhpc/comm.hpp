@@ -1,0 +1,77 @@
+// The MPI layer: one communicator wrapper that works both as a single process
+// started without mpirun and under `mpirun -np N` / `srun`.
+//
+// Error policy: library code throws dvhpc::Error. main() catches it on the
+// rank where it happened and calls Comm::abort_with(), which prints the
+// message once (prefixed by the rank) and MPI_Abort()s the job, so the other
+// ranks never wait forever in a collective. Errors that every rank detects
+// identically (config validation) are printed by rank 0 only and all ranks
+// exit with the same code through Comm::exit_all().
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dvhpc/error.hpp"
+
+#define DVHPC_CHECK_MPI(x)                                                                \
+  do {                                                                                    \
+    int dvhpc_mpi_rc_ = (x);                                                              \
+    if (dvhpc_mpi_rc_ != MPI_SUCCESS)                                                     \
+      ::dvhpc::throw_library_error("MPI", #x, __FILE__, __LINE__,                         \
+                                   ::dvhpc::mpi_error_string(dvhpc_mpi_rc_));             \
+  } while (0)
+
+namespace dvhpc {
+
+std::string mpi_error_string(int code);
+
+class Comm {
+ public:
+  // Wraps MPI_COMM_WORLD (after MpiSession has initialised MPI).
+  static Comm world();
+  explicit Comm(MPI_Comm c);
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool is_root() const { return rank_ == 0; }
+  MPI_Comm raw() const { return comm_; }
+
+  // Rank within the node (for GPU selection: one GPU per local rank).
+  int local_rank() const;
+  int local_size() const;
+
+  void barrier() const;
+  double allreduce_max(double v) const;
+  double allreduce_sum(double v) const;
+  int64_t allreduce_sum(int64_t v) const;
+  bool allreduce_or(bool v) const;
+  // Every rank's value, on every rank.
+  std::vector<double> allgather(double v) const;
+  std::vector<int64_t> allgather(int64_t v) const;
+  // Root's string on every rank.
+  std::string broadcast(const std::string& s, int root = 0) const;
+
+  // Prints `msg` to stderr as "dvhpc: error (rank R): msg" and aborts all ranks.
+  [[noreturn]] void abort_with(const std::string& msg, int code) const;
+
+ private:
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+};
+
+// RAII MPI_Init_thread / MPI_Finalize. Requests MPI_THREAD_FUNNELED: only the
+// main thread calls MPI; Kokkos/OpenMP threads do not.
+class MpiSession {
+ public:
+  MpiSession(int* argc, char*** argv);
+  ~MpiSession();
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+};
+
+}  // namespace dvhpc

@@ -1,0 +1,138 @@
+// The configuration of every dvhpc command, as typed structs with defaults.
+//
+// YAML is parsed only in src/config/. Order of application (minimap2-style):
+//   1. defaults (the member initialisers below)
+//   2. the named preset (`preset:` key or --preset), e.g. "wgs", "fast", "demo"
+//   3. the user's YAML keys
+//   4. --set key=value overrides from the command line (dotted key paths)
+//   5. validate(): one pass that checks values and that input files exist.
+// Every error names the key path (e.g. "filters.min_mapq") and gives a hint.
+// After load_config() returns, pass `const Config&` everywhere.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dvhpc/region.hpp"
+
+namespace dvhpc {
+
+// Which reads the loader keeps (defaults as DeepVariant's make_examples).
+struct ReadFilterConfig {
+  int min_mapq = 5;
+  bool drop_duplicates = true;
+  bool drop_secondary = true;
+  bool drop_supplementary = true;
+  bool drop_qc_fail = true;
+  int decompress_threads = 1;  // htslib BGZF threads per rank
+};
+
+// Candidate thresholds (DeepVariant's very-sensitive caller).
+struct CandidateConfig {
+  int min_base_quality = 10;
+  int min_count = 2;
+  double snp_min_fraction = 0.12;
+  double indel_min_fraction = 0.06;
+};
+
+// How the genome is cut into work units.
+struct PartitionConfig {
+  int64_t shard_size = 1000000;  // bases per shard (1 Mb)
+  int64_t margin = 1000;         // extra bases loaded either side of a shard
+  int64_t min_n_run = 1000;      // runs of N at least this long are skipped
+};
+
+// Pileup image and count-feature geometry (shared by make-examples and call).
+struct PileupConfig {
+  int height = 100;          // rows: reference rows + reads
+  int width = 221;           // columns centred on the candidate
+  int max_reads = 95;        // reads kept per image (deterministic downsampling)
+  bool insert_size_channel = false;
+  int feature_window = 33;   // positions in the pileup-count features
+};
+
+// Model files and the two-tier genotyping policy of `call`.
+struct ModelConfig {
+  std::string rnn = "models/rnn.h5";
+  std::string cnn = "models/cnn.h5";
+  double cnn_gq_threshold = 20.0;  // candidates with RNN GQ below this go to the CNN
+  int batch_size = 4096;
+  std::string device = "auto";     // auto | cpu | gpu
+  std::string precision = "fp32";  // fp32 | bf16 | fp16 (GPU only)
+};
+
+// Inputs for labelling (make-examples) and scoring (eval).
+struct TruthConfig {
+  std::string vcf;
+  std::string bed;
+};
+
+struct TrainConfig {
+  std::vector<std::string> examples;  // example HDF5 files
+  std::string model = "rnn";          // rnn | cnn
+  int epochs = 10;
+  int batch_size = 256;
+  double learning_rate = 1e-3;
+  double weight_decay = 1e-4;
+  int warmup_steps = 100;
+  int checkpoint_every = 500;
+  double validation_fraction = 0.1;
+  int early_stop_patience = 3;
+  uint64_t seed = 42;
+};
+
+struct SimulateConfig {
+  int64_t genome_length = 1000000;  // used when no reference is given
+  double coverage = 30.0;
+  int read_length = 150;
+  double insert_mean = 400.0;
+  double insert_sd = 50.0;
+  double snp_rate = 1e-3;
+  double indel_rate = 1e-4;
+  double het_fraction = 0.6;
+  uint64_t seed = 1;
+};
+
+struct Config {
+  std::string command;                 // call | make-examples | train | eval | simulate
+  std::string preset = "default";
+  std::string reference;               // FASTA (plain or bgzipped), needs .fai
+  std::vector<std::string> reads;      // BAM/CRAM paths; several = several samples
+  std::vector<Region> regions;         // empty = whole reference (minus N runs)
+  std::string regions_bed;             // set when `regions:` named a BED file
+  std::string output = "dvhpc_out";    // path prefix: PREFIX.vcf.gz, PREFIX.h5, ...
+  int threads = 0;                     // per rank; 0 = all cores / ranks on the node
+  std::string sample;                  // sample name when the BAM has no @RG SM
+  std::map<std::string, std::string> contig_aliases;  // reads name -> reference name
+  bool auto_chr_prefix = false;        // add/strip "chr" to match the reference
+  std::string log_level = "info";
+  bool progress = true;
+
+  ReadFilterConfig filters;
+  CandidateConfig candidates;
+  PartitionConfig partition;
+  PileupConfig pileup;
+  ModelConfig model;
+  TruthConfig truth;
+  TrainConfig train;
+  SimulateConfig simulate;
+
+  // The effective configuration as YAML (recorded as provenance in outputs).
+  std::string to_yaml() const;
+};
+
+// Loads `path` (may be empty: defaults + preset + overrides only) for
+// `command`, applying the order above. `overrides` are "key.path=value"
+// strings. Throws Error(Config) / Error(Input) with the key path and a hint.
+Config load_config(const std::string& command, const std::string& path,
+                   const std::vector<std::string>& overrides);
+
+// Checks values and input files; called by load_config, exposed for tests.
+void validate(const Config& cfg);
+
+// Names of the built-in presets, for --help.
+std::vector<std::string> preset_names();
+
+}  // namespace dvhpc
