@@ -54,6 +54,8 @@ class Comm {
   std::vector<int64_t> allgather(int64_t v) const;
   // Root's string on every rank.
   std::string broadcast(const std::string& s, int root = 0) const;
+  // Every rank's string, on `root` only (index = rank); empty elsewhere.
+  std::vector<std::string> gather(const std::string& s, int root = 0) const;
 
   // Prints `msg` to stderr as "dvhpc: error (rank R): msg" and aborts all ranks.
   [[noreturn]] void abort_with(const std::string& msg, int code) const;

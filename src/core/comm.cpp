@@ -106,6 +106,33 @@ std::string Comm::broadcast(const std::string& s, int root) const {
   return out;
 }
 
+std::vector<std::string> Comm::gather(const std::string& s, int root) const {
+  // Sizes first (as int64 so a rank may send more than 2 GB worth of counts
+  // checks), then the bytes with Gatherv; MPI counts are int, so refuse >2 GB.
+  int64_t n = static_cast<int64_t>(s.size());
+  std::vector<int64_t> sizes(rank_ == root ? size_ : 0);
+  DVHPC_CHECK_MPI(MPI_Gather(&n, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, comm_));
+  std::vector<int> counts, displs;
+  std::string all;
+  if (rank_ == root) {
+    int64_t total = 0;
+    for (int64_t x : sizes) {
+      displs.push_back(static_cast<int>(total));
+      counts.push_back(static_cast<int>(x));
+      total += x;
+    }
+    if (total > INT32_MAX)
+      throw Error(ErrorKind::Internal, "Comm::gather: more than 2 GB gathered on one rank");
+    all.resize(static_cast<size_t>(total));
+  }
+  DVHPC_CHECK_MPI(MPI_Gatherv(s.data(), static_cast<int>(n), MPI_CHAR, all.data(), counts.data(),
+                              displs.data(), MPI_CHAR, root, comm_));
+  std::vector<std::string> out;
+  if (rank_ == root)
+    for (int r = 0; r < size_; ++r) out.push_back(all.substr(displs[r], counts[r]));
+  return out;
+}
+
 void Comm::abort_with(const std::string& msg, int code) const {
   if (size_ > 1)
     std::fprintf(stderr, "dvhpc: error (rank %d of %d): %s\n", rank_, size_, msg.c_str());
