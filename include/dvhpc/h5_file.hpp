@@ -1,0 +1,68 @@
+// A parallel-HDF5 file that all ranks write collectively, and that appears
+// under its final name only when complete.
+//
+// Every rank contributes its own rows; row offsets come from an exclusive
+// prefix sum over ranks, so rows land in rank order (and, since shards are
+// dealt to ranks in genome order, in genome order where that matters).
+// Datasets are chunked and deflate-compressed, which parallel HDF5 (>= 1.10.2)
+// allows with collective transfers only: every call here is collective and
+// must be made by all ranks in the same order with the same names.
+//
+// The file is created as "<path>.tmp-<jobid>" and renamed by commit(); if the
+// object is destroyed without commit() (an exception), the temporary is
+// removed, so no partial file is left under the final name.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dvhpc {
+
+class Comm;
+
+class H5File {
+ public:
+  H5File(const Comm& comm, std::string path);
+  ~H5File();
+  H5File(const H5File&) = delete;
+  H5File& operator=(const H5File&) = delete;
+
+  // Creates a group (and parents), e.g. "/calls".
+  void create_group(const std::string& name);
+
+  // Collective 1-D column: this rank's `local` values become rows
+  // [offset, offset + local.size()) of dataset `name`.
+  void write_column(const std::string& name, const std::vector<int32_t>& local);
+  void write_column(const std::string& name, const std::vector<int64_t>& local);
+  void write_column(const std::string& name, const std::vector<float>& local);
+  void write_column(const std::string& name, const std::vector<double>& local);
+  // Strings are stored fixed-length (padded to the longest on any rank):
+  // parallel HDF5 cannot write variable-length data collectively.
+  void write_column(const std::string& name, const std::vector<std::string>& local);
+
+  // Collective 2-D matrix [rows, cols]: this rank's rows (row-major).
+  void write_matrix(const std::string& name, const std::vector<double>& local_rows, int64_t cols);
+  void write_matrix(const std::string& name, const std::vector<int8_t>& local_rows, int64_t cols);
+
+  // A string attribute on an object ("/" for the file); value from rank 0.
+  void write_attribute(const std::string& object, const std::string& name, const std::string& value);
+
+  // Closes the file and renames it into place (collective).
+  void commit();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  template <typename T>
+  void write_rows(const std::string& name, hid_t type, const T* data, int64_t local_rows, int64_t cols);
+
+  const Comm& comm_;
+  std::string path_, tmp_;
+  hid_t file_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace dvhpc

@@ -1,0 +1,160 @@
+#include "dvhpc/h5_file.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "dvhpc/comm.hpp"
+#include "dvhpc/error.hpp"
+
+namespace dvhpc {
+namespace {
+
+// Rows per chunk: ~64k rows keeps chunks around 0.25-1 MB for columns.
+constexpr hsize_t kChunkRows = 65536;
+
+// RAII for HDF5 handles so an exception never leaks one.
+struct H5Handle {
+  hid_t id;
+  herr_t (*close)(hid_t);
+  ~H5Handle() {
+    if (id >= 0) close(id);
+  }
+};
+
+}  // namespace
+
+H5File::H5File(const Comm& comm, std::string path) : comm_(comm), path_(std::move(path)) {
+  // Same temporary name on every rank: rank 0's pid, broadcast.
+  tmp_ = comm_.broadcast(path_ + ".tmp-" + std::to_string(::getpid()));
+  H5Handle fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+  DVHPC_CHECK_H5(H5Pset_fapl_mpio(fapl.id, comm_.raw(), MPI_INFO_NULL));
+  // Collective metadata: all ranks agree on metadata without rank-0 funnelling.
+  H5Pset_all_coll_metadata_ops(fapl.id, true);
+  H5Pset_coll_metadata_write(fapl.id, true);
+  H5E_BEGIN_TRY { file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id); }
+  H5E_END_TRY;
+  bool ok = comm_.allreduce_or(file_ < 0) == false;
+  if (!ok) {
+    if (file_ >= 0) H5Fclose(file_);
+    file_ = -1;
+    throw Error(ErrorKind::Output, "cannot create HDF5 file '" + tmp_ +
+                                       "' (is the output directory writable and on a shared file system?)");
+  }
+}
+
+H5File::~H5File() {
+  if (file_ >= 0) H5Fclose(file_);
+  if (!committed_ && comm_.is_root()) std::remove(tmp_.c_str());
+}
+
+void H5File::create_group(const std::string& name) {
+  H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  H5Handle g{H5Gcreate2(file_, name.c_str(), lcpl.id, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
+  if (g.id < 0) throw Error(ErrorKind::Output, "cannot create HDF5 group '" + name + "' in " + tmp_);
+}
+
+template <typename T>
+void H5File::write_rows(const std::string& name, hid_t type, const T* data, int64_t local_rows,
+                        int64_t cols) {
+  std::vector<int64_t> counts = comm_.allgather(local_rows);
+  int64_t offset = 0, total = 0;
+  for (int r = 0; r < comm_.size(); ++r) {
+    if (r < comm_.rank()) offset += counts[r];
+    total += counts[r];
+  }
+  const int rank = cols > 1 ? 2 : 1;
+  hsize_t dims[2] = {static_cast<hsize_t>(total), static_cast<hsize_t>(cols)};
+  H5Handle fspace{H5Screate_simple(rank, dims, nullptr), H5Sclose};
+  H5Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+  if (total > 0) {
+    hsize_t chunk[2] = {std::min<hsize_t>(kChunkRows / std::max<hsize_t>(1, cols) + 1, dims[0]),
+                        dims[1]};
+    DVHPC_CHECK_H5(H5Pset_chunk(dcpl.id, rank, chunk));
+    DVHPC_CHECK_H5(H5Pset_deflate(dcpl.id, 4));
+  }
+  H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
+  H5Pset_create_intermediate_group(lcpl.id, 1);
+  H5Handle dset{H5Dcreate2(file_, name.c_str(), type, fspace.id, lcpl.id, dcpl.id, H5P_DEFAULT),
+                H5Dclose};
+  if (dset.id < 0) throw Error(ErrorKind::Output, "cannot create dataset '" + name + "' in " + tmp_);
+
+  hsize_t start[2] = {static_cast<hsize_t>(offset), 0};
+  hsize_t count[2] = {static_cast<hsize_t>(local_rows), static_cast<hsize_t>(cols)};
+  if (local_rows > 0)
+    DVHPC_CHECK_H5(H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, start, nullptr, count, nullptr));
+  else
+    DVHPC_CHECK_H5(H5Sselect_none(fspace.id));
+  H5Handle mspace{H5Screate_simple(rank, count, nullptr), H5Sclose};
+  if (local_rows == 0) H5Sselect_none(mspace.id);
+  H5Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
+  // Compressed datasets can only be written collectively in parallel HDF5.
+  DVHPC_CHECK_H5(H5Pset_dxpl_mpio(dxpl.id, H5FD_MPIO_COLLECTIVE));
+  if (total > 0) DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, data));
+}
+
+void H5File::write_column(const std::string& n, const std::vector<int32_t>& v) {
+  write_rows(n, H5T_NATIVE_INT32, v.data(), static_cast<int64_t>(v.size()), 1);
+}
+void H5File::write_column(const std::string& n, const std::vector<int64_t>& v) {
+  write_rows(n, H5T_NATIVE_INT64, v.data(), static_cast<int64_t>(v.size()), 1);
+}
+void H5File::write_column(const std::string& n, const std::vector<float>& v) {
+  write_rows(n, H5T_NATIVE_FLOAT, v.data(), static_cast<int64_t>(v.size()), 1);
+}
+void H5File::write_column(const std::string& n, const std::vector<double>& v) {
+  write_rows(n, H5T_NATIVE_DOUBLE, v.data(), static_cast<int64_t>(v.size()), 1);
+}
+
+void H5File::write_column(const std::string& n, const std::vector<std::string>& v) {
+  size_t width = 1;
+  for (const auto& s : v) width = std::max(width, s.size());
+  width = static_cast<size_t>(comm_.allreduce_max(static_cast<double>(width)));
+  std::vector<char> packed(v.size() * width, '\0');
+  for (size_t i = 0; i < v.size(); ++i) std::memcpy(&packed[i * width], v[i].data(), v[i].size());
+  H5Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, width);
+  H5Tset_strpad(type.id, H5T_STR_NULLPAD);
+  write_rows(n, type.id, packed.data(), static_cast<int64_t>(v.size()), 1);
+}
+
+void H5File::write_matrix(const std::string& n, const std::vector<double>& v, int64_t cols) {
+  DVHPC_ASSERT(cols > 0 && v.size() % cols == 0, "matrix size is not a multiple of cols");
+  write_rows(n, H5T_NATIVE_DOUBLE, v.data(), static_cast<int64_t>(v.size()) / cols, cols);
+}
+void H5File::write_matrix(const std::string& n, const std::vector<int8_t>& v, int64_t cols) {
+  DVHPC_ASSERT(cols > 0 && v.size() % cols == 0, "matrix size is not a multiple of cols");
+  write_rows(n, H5T_NATIVE_INT8, v.data(), static_cast<int64_t>(v.size()) / cols, cols);
+}
+
+void H5File::write_attribute(const std::string& object, const std::string& name,
+                             const std::string& value) {
+  // Attributes are metadata: every rank passes rank 0's value.
+  std::string v = comm_.broadcast(value);
+  H5Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, std::max<size_t>(1, v.size()));
+  H5Handle space{H5Screate(H5S_SCALAR), H5Sclose};
+  H5Handle obj{H5Oopen(file_, object.c_str(), H5P_DEFAULT), H5Oclose};
+  if (obj.id < 0) throw Error(ErrorKind::Output, "no HDF5 object '" + object + "' for attribute " + name);
+  H5Handle attr{H5Acreate2(obj.id, name.c_str(), type.id, space.id, H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+  if (attr.id < 0) throw Error(ErrorKind::Output, "cannot create attribute '" + name + "'");
+  std::string padded = v.empty() ? std::string(1, '\0') : v;
+  DVHPC_CHECK_H5(H5Awrite(attr.id, type.id, padded.data()));
+}
+
+void H5File::commit() {
+  herr_t rc = H5Fclose(file_);
+  file_ = -1;
+  if (comm_.allreduce_or(rc < 0)) throw Error(ErrorKind::Output, "closing HDF5 file '" + tmp_ + "' failed");
+  std::string err;
+  if (comm_.is_root() && std::rename(tmp_.c_str(), path_.c_str()) != 0)
+    err = "cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno);
+  err = comm_.broadcast(err);
+  if (!err.empty()) throw Error(ErrorKind::Output, err);
+  committed_ = true;
+}
+
+}  // namespace dvhpc
