@@ -50,7 +50,8 @@ opts=(-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DCMAKE_CXX_ST
       -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DKokkos_ENABLE_TESTS=OFF)
 work="$cache/kokkos-$variant"
 if [ "$variant" = cuda ]; then
-  # CUDA 13 removed or changed APIs that Kokkos 3.4 uses; our patches fix them.
+  # CUDA 13 removed or changed APIs that Kokkos 3.4 uses; our patches fix them
+  # (see scripts/patches/README.md).
   work="$cache/kokkos-cuda-src"
   rm -rf "$work" && cp -r "$src" "$work"
   for p in "$here"/patches/kokkos-3.4-cuda13-*.patch; do
@@ -62,6 +63,9 @@ if [ "$variant" = cuda ]; then
   opts+=(-DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON -DKokkos_ARCH_AMPERE80=ON
          -DCMAKE_CXX_COMPILER="$work/bin/nvcc_wrapper")
   export NVCC_WRAPPER_DEFAULT_COMPILER=${CXX:-g++}
+  # Architecture nvcc_wrapper uses when a compile names none (CMake's compiler
+  # check); honoured by the nvcc-wrapper-arch patch. Kokkos itself passes -arch=sm_80.
+  export NVCC_WRAPPER_DEFAULT_ARCH=${NVCC_WRAPPER_DEFAULT_ARCH:-sm_80}
   export PATH="$(dirname "$nvcc"):$PATH"
   src="$work"
 elif [ "$variant" != openmp ]; then
