@@ -1,0 +1,117 @@
+// Host side of the allele counting: copy-in, launch, fence.
+#include "kernels/allele_count.hpp"
+
+#include <algorithm>
+
+#include "dvhpc/error.hpp"
+#include "kernels/allele_counter.hpp"
+
+namespace dvhpc {
+
+using namespace kernels;
+
+namespace {
+
+// Copies a host vector into a device View, growing the View if needed.
+// Returns a subview of exactly v.size() elements.
+template <class T>
+Kokkos::View<T*, MemSpace> to_device(const std::vector<T>& v, Kokkos::View<T*, MemSpace>& buf,
+                                     const char* label) {
+  if (buf.extent(0) < v.size()) buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), v.size() + v.size() / 4);
+  auto dst = Kokkos::subview(buf, std::make_pair<size_t, size_t>(0, v.size()));
+  Kokkos::deep_copy(dst, HostUnmanaged<const T>(v.data(), v.size()));
+  return dst;
+}
+
+}  // namespace
+
+int32_t AlleleCounts::pileup_depth(int64_t pos) const {
+  int32_t d = 0;
+  for (int c = kFwdA; c <= kRevDel; ++c) d += at(pos, c);
+  return d;
+}
+
+int32_t AlleleCounts::allele_total(int64_t pos) const {
+  int32_t d = 0;
+  for (int c = kAlleleA; c <= kIndelAllele; ++c) d += at(pos, c);
+  return d;
+}
+
+AlleleCounter::AlleleCounter(const CandidateConfig& cfg) : cfg_(cfg) {}
+
+void AlleleCounter::count(const ReadBatch& batch, const Region& window, const std::string& ref) {
+  if (static_cast<int64_t>(ref.size()) != window.length())
+    throw Error(ErrorKind::Internal, "AlleleCounter::count: reference has " + std::to_string(ref.size()) +
+                                         " bases for window " + window.to_string());
+  window_ = window;
+  ref_ = ref;
+  bases_ = batch.bases;
+  const int64_t npos = window.length();
+
+  // Buffers persist across windows; subviews give the exact sizes.
+  ReadViews<MemSpace>& buf = reads_buf_;
+  ReadViews<MemSpace> r;
+  r.pos = to_device(batch.pos, buf.pos, "dvhpc::reads.pos");
+  r.cigar_offset = to_device(batch.cigar_offset, buf.cigar_offset, "dvhpc::reads.cigar_offset");
+  r.cigar = to_device(batch.cigar, buf.cigar, "dvhpc::reads.cigar");
+  r.seq_offset = to_device(batch.seq_offset, buf.seq_offset, "dvhpc::reads.seq_offset");
+  r.bases = to_device(batch.bases, buf.bases, "dvhpc::reads.bases");
+  r.quals = to_device(batch.quals, buf.quals, "dvhpc::reads.quals");
+  r.reverse = to_device(batch.reverse, buf.reverse, "dvhpc::reads.reverse");
+  reads_ = r;
+
+  std::vector<uint8_t> codes(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) codes[i] = base_code(ref[i]);
+  ref_codes_ = to_device(codes, ref_buf_, "dvhpc::ref_codes");
+
+  if (static_cast<int64_t>(counts_.extent(0)) != npos)
+    counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
+  else
+    Kokkos::deep_copy(counts_, 0);
+
+  const int64_t nreads = static_cast<int64_t>(batch.size());
+  int64_t n_indel_ops = 0;
+  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<ExecSpace>(0, nreads),
+                          CountIndelOpsFunctor<MemSpace>{reads_}, n_indel_ops);
+  const uint32_t capacity = static_cast<uint32_t>(n_indel_ops + n_indel_ops / 2 + 64);
+  if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
+  else indels_.clear();
+
+  AlleleCountFunctor<DeviceType> f{reads_, counts_, indels_, window.begin, npos,
+                                   static_cast<int32_t>(cfg_.min_base_quality)};
+  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nreads), f);
+  Kokkos::fence();
+  if (indels_.failed_insert())
+    throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +
+                                         " (capacity " + std::to_string(capacity) + ")");
+}
+
+IndelAllele AlleleCounter::indel_at(uint32_t slot, const IndelMap<Kokkos::HostSpace>& host) const {
+  const IndelKey k = host.key_at(slot);
+  const IndelValue v = host.value_at(slot);
+  IndelAllele a;
+  a.pos = window_.begin + k.pos;
+  a.length = k.length;
+  a.count = v.count;
+  a.reverse_count = v.reverse_count;
+  if (k.length > 0)
+    for (int32_t j = 0; j < k.length; ++j) a.inserted += base_char(bases_[static_cast<size_t>(v.seq_offset + j)]);
+  return a;
+}
+
+AlleleCounts AlleleCounter::to_host() const {
+  AlleleCounts out;
+  out.window = window_;
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts_);
+  out.counts.assign(h.data(), h.data() + h.size());
+  IndelMap<Kokkos::HostSpace> hm;
+  hm.create_copy_view(indels_);
+  for (uint32_t s = 0; s < hm.capacity(); ++s)
+    if (hm.valid_at(s)) out.indels.push_back(indel_at(s, hm));
+  std::sort(out.indels.begin(), out.indels.end(), [](const IndelAllele& a, const IndelAllele& b) {
+    return a.pos != b.pos ? a.pos < b.pos : a.length != b.length ? a.length < b.length : a.inserted < b.inserted;
+  });
+  return out;
+}
+
+}  // namespace dvhpc
