@@ -17,7 +17,7 @@ namespace {
 template <class T>
 Kokkos::View<T*, MemSpace> to_device(const std::vector<T>& v, Kokkos::View<T*, MemSpace>& buf,
                                      const char* label) {
-  if (buf.extent(0) < v.size()) buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), v.size() + v.size() / 4);
+  if (buf.extent(0) < v.size()) buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), v.size() + v.size() / 4);
   auto dst = Kokkos::subview(buf, std::make_pair<size_t, size_t>(0, v.size()));
   Kokkos::deep_copy(dst, HostUnmanaged<const T>(v.data(), v.size()));
   return dst;

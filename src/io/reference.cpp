@@ -18,11 +18,12 @@ Reference::Reference(const std::string& path) : path_(path) {
                     "' or its index: the file must exist and have a .fai (and a .gzi when "
                     "bgzipped) beside it; make them with `samtools faidx " + path +
                     "`. A plain gzip (not bgzip) FASTA cannot be indexed: recompress with bgzip.");
+  // faidx_seq_len is int in htslib 1.16: contigs up to 2^31-1 bases.
   const int n = faidx_nseq(fai_);
   contigs_.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     const char* name = faidx_iseq(fai_, i);
-    contigs_.push_back({name, static_cast<int64_t>(faidx_seq_len64(fai_, name))});
+    contigs_.push_back({name, static_cast<int64_t>(faidx_seq_len(fai_, name))});
   }
 }
 
