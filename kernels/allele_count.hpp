@@ -93,8 +93,12 @@ struct AlleleCountFunctor {
         ref += len;
         q += static_cast<uint64_t>(len);
       } else if (op == kOpD) {
+        // Like samtools mpileup, a deletion span takes the quality of the
+        // query base after it (none left: quality 0).
+        const int32_t qual = q < reads.seq_offset(r + 1) ? reads.quals(q) : 0;
         const int ch = rev ? kRevDel : kFwdDel;
-        for (int64_t p = ref < 0 ? 0 : ref; p < ref + len && p < npos; ++p) add(p, ch);
+        if (qual >= min_bq)
+          for (int64_t p = ref < 0 ? 0 : ref; p < ref + len && p < npos; ++p) add(p, ch);
         ref += len;
       } else if (op == kOpN) {
         ref += len;

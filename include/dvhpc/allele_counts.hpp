@@ -5,8 +5,9 @@
 //
 //  * the pileup view (channels kFwdA..kRevDel): every aligned base with
 //    quality >= min_base_quality, per strand, plus reads whose deletion spans
-//    the position. It is what `samtools mpileup -B -x -Q minBQ` reports, and
-//    what the tests compare against.
+//    the position (a deletion takes the quality of the read base after it,
+//    as in htslib's pileup). It is what `samtools mpileup -B -x -Q minBQ`
+//    reports, and what the tests compare against.
 //  * the allele view (kAlleleA..kIndelAllele), DeepVariant's: each read gives
 //    at most ONE allele per position. A base followed by an indel is not a
 //    base allele there but the indel's anchor:

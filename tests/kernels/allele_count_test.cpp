@@ -156,3 +156,12 @@ TEST_CASE("candidates: normalize_allele trims to the minimal representation") {
   normalize_allele(pos, ref, alt);
   CHECK((pos == 6 && ref == "A" && alt == "G"));
 }
+
+TEST_CASE("allele_count: a deletion span takes the quality of the base after it (samtools semantics)") {
+  // 2M1D3M: anchor C@5 (Q40), deletion at 6, next base G@7 has Q2.
+  auto c = run({with_qual(make_read("chr1", 5, "TCGTA", "2M1D3M"), "II#II")}).counts;
+  CHECK(c.at(6, kFwdDel) == 0);          // not in the pileup depth
+  CHECK(c.at(5, kIndelAllele) == 1);     // the allele still counts: its anchor is good
+  REQUIRE(c.indels.size() == 1);
+  CHECK(c.indels[0].length == -1);
+}
