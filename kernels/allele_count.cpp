@@ -33,7 +33,8 @@ int32_t AlleleCounts::pileup_depth(int64_t pos) const {
 
 int32_t AlleleCounts::allele_total(int64_t pos) const {
   int32_t d = 0;
-  for (int c = kAlleleA; c <= kIndelAllele; ++c) d += at(pos, c);
+  for (int b = 0; b < 5; ++b) d += allele_base(pos, b);
+  d += at(pos, kIndelAllele);
   return d;
 }
 
@@ -64,10 +65,13 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   for (size_t i = 0; i < ref.size(); ++i) codes[i] = base_code(ref[i]);
   ref_codes_ = to_device(codes, ref_buf_, "dvhpc::ref_codes");
 
-  if (static_cast<int64_t>(counts_.extent(0)) != npos)
+  if (static_cast<int64_t>(counts_.extent(0)) != npos) {
     counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
-  else
+    scatter_ = CountScatter<DeviceType>(counts_);  // zeroed copies of the new shape
+  } else {
     Kokkos::deep_copy(counts_, 0);
+    scatter_.reset_except(counts_);
+  }
 
   const int64_t nreads = static_cast<int64_t>(batch.size());
   int64_t n_indel_ops = 0;
@@ -77,9 +81,10 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
   else indels_.clear();
 
-  AlleleCountFunctor<DeviceType> f{reads_, counts_, indels_, window.begin, npos,
+  AlleleCountFunctor<DeviceType> f{reads_, scatter_, indels_, window.begin, npos,
                                    static_cast<int32_t>(cfg_.min_base_quality)};
   Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nreads), f);
+  Kokkos::Experimental::contribute(counts_, scatter_);
   Kokkos::fence();
   if (indels_.failed_insert())
     throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +

@@ -1,5 +1,6 @@
 // Allele-counting kernels: one thread per read walks its CIGAR and
-// scatter-adds (atomics) into per-position count channels, and inserts its
+// scatter-adds (ScatterView: per-thread copies on CPU, atomics on GPU) into
+// per-position count channels, and inserts its
 // indel alleles into a device hash map keyed by (anchor, length, inserted
 // sequence). See dvhpc/allele_counts.hpp for what the channels mean.
 //
@@ -40,13 +41,12 @@ template <class Device>
 struct AlleleCountFunctor {
   using M = typename Device::memory_space;
   ReadViews<M> reads;
-  CountView<M> counts;
+  CountScatter<Device> counts;
   IndelMap<Device> indels;
   int64_t win_begin;
   int64_t npos;
   int32_t min_bq;
 
-  KOKKOS_INLINE_FUNCTION void add(int64_t p, int ch) const { Kokkos::atomic_increment(&counts(p, ch)); }
 
   KOKKOS_INLINE_FUNCTION void add_indel(int64_t p, int32_t length, uint64_t hash, int64_t seq_off,
                                         bool rev) const {
@@ -59,6 +59,7 @@ struct AlleleCountFunctor {
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const int64_t r) const {
+    auto acc = counts.access();
     const bool rev = reads.reverse(r) != 0;
     const int strand = rev ? kRevA : kFwdA;
     const uint32_t c_end = reads.cigar_offset(r + 1);
@@ -77,14 +78,15 @@ struct AlleleCountFunctor {
           const int64_t p = ref + i;
           const uint8_t b = reads.bases(q + i);
           if (reads.quals(q + i) < min_bq) continue;
-          add(p, strand + b);
-          if (i + 1 < len || (next_op != kOpI && next_op != kOpD)) {
-            add(p, kAlleleA + b);
-          } else if (next_op == kOpD) {
-            add(p, kIndelAllele);
+          acc(p, strand + b) += 1;
+          if (i + 1 < len || (next_op != kOpI && next_op != kOpD)) continue;  // a base allele
+          // The last base before an indel: not a base allele (anchor).
+          acc(p, kAnchorA + b) += 1;
+          if (next_op == kOpD) {
+            acc(p, kIndelAllele) += 1;
             add_indel(p, -static_cast<int32_t>(next_len), 0, -1, rev);
           } else if (inserted_usable(q + len, next_len)) {
-            add(p, kIndelAllele);
+            acc(p, kIndelAllele) += 1;
             add_indel(p, static_cast<int32_t>(next_len), hash_bases(q + len, next_len),
                       static_cast<int64_t>(q + len), rev);
           }
@@ -98,7 +100,7 @@ struct AlleleCountFunctor {
         const int32_t qual = q < reads.seq_offset(r + 1) ? reads.quals(q) : 0;
         const int ch = rev ? kRevDel : kFwdDel;
         if (qual >= min_bq)
-          for (int64_t p = ref < 0 ? 0 : ref; p < ref + len && p < npos; ++p) add(p, ch);
+          for (int64_t p = ref < 0 ? 0 : ref; p < ref + len && p < npos; ++p) acc(p, ch) += 1;
         ref += len;
       } else if (op == kOpN) {
         ref += len;

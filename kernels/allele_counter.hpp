@@ -49,6 +49,7 @@ class AlleleCounter {
   kernels::U8View<kernels::MemSpace> ref_buf_;
   kernels::U8View<kernels::MemSpace> ref_codes_;
   kernels::CountView<kernels::MemSpace> counts_;
+  kernels::CountScatter<kernels::DeviceType> scatter_;
   kernels::IndelMap<kernels::DeviceType> indels_;
 };
 

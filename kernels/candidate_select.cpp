@@ -100,8 +100,8 @@ std::vector<Candidate> AlleleCounter::candidates(const Region& core) {
     Candidate c = merge_site(window_.contig, pos, s, ref_, window_.begin);
     const int64_t p = pos - window_.begin;
     const uint8_t rc = base_code(ref_[static_cast<size_t>(p)]);
-    c.ref_count = h_counts(p, kAlleleA + rc);
-    for (int ch = kAlleleA; ch <= kIndelAllele; ++ch) c.total += h_counts(p, ch);
+    c.ref_count = allele_base(h_counts, p, rc);
+    c.total = allele_total(h_counts, p);
     out.push_back(std::move(c));
   }
   return out;

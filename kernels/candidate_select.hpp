@@ -14,10 +14,18 @@ struct Thresholds {
   double indel_fraction;
 };
 
-template <class M>
-KOKKOS_INLINE_FUNCTION int32_t allele_total(const CountView<M>& c, int64_t p) {
-  return c(p, kAlleleA) + c(p, kAlleleC) + c(p, kAlleleG) + c(p, kAlleleT) + c(p, kAlleleN) +
-         c(p, kIndelAllele);
+// Allele view (see dvhpc/allele_counts.hpp): base allele b at p.
+// (Templated on the view type so host mirrors work too.)
+template <class V>
+KOKKOS_INLINE_FUNCTION int32_t allele_base(const V& c, int64_t p, int b) {
+  return c(p, kFwdA + b) + c(p, kRevA + b) - c(p, kAnchorA + b);
+}
+
+template <class V>
+KOKKOS_INLINE_FUNCTION int32_t allele_total(const V& c, int64_t p) {
+  int32_t t = c(p, kIndelAllele);
+  for (int b = 0; b < 5; ++b) t += allele_base(c, p, b);
+  return t;
 }
 
 KOKKOS_INLINE_FUNCTION bool passes(int32_t count, int32_t total, int32_t min_count, double fraction) {
@@ -39,7 +47,7 @@ struct SnpScanFunctor {
     const int32_t total = allele_total(counts, p);
     int32_t n = 0;
     for (int b = 0; b < 4; ++b)
-      if (b != ref && passes(counts(p, kAlleleA + b), total, t.min_count, t.snp_fraction)) ++n;
+      if (b != ref && passes(allele_base(counts, p, b), total, t.min_count, t.snp_fraction)) ++n;
     return n;
   }
 
@@ -65,7 +73,7 @@ struct SnpFillFunctor {
     const uint8_t ref = scan.ref_codes(p);
     const int32_t total = allele_total(scan.counts, p);
     for (int b = 0; b < 4; ++b) {
-      const int32_t c = scan.counts(p, kAlleleA + b);
+      const int32_t c = allele_base(scan.counts, p, b);
       if (b != ref && passes(c, total, scan.t.min_count, scan.t.snp_fraction)) {
         out_pos(o) = p;
         out_base(o) = static_cast<uint8_t>(b);

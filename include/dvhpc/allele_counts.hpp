@@ -8,7 +8,7 @@
 //    the position (a deletion takes the quality of the read base after it,
 //    as in htslib's pileup). It is what `samtools mpileup -B -x -Q minBQ`
 //    reports, and what the tests compare against.
-//  * the allele view (kAlleleA..kIndelAllele), DeepVariant's: each read gives
+//  * the allele view, DeepVariant's: each read gives
 //    at most ONE allele per position. A base followed by an indel is not a
 //    base allele there but the indel's anchor:
 //
@@ -18,7 +18,12 @@
 //
 //    so at the anchor the read counts as one insertion (or deletion) allele,
 //    keyed by position + inserted sequence (or + deletion length), not as
-//    'T' / 'G'. total(p) = sum of the allele channels = reads with an allele.
+//    'T' / 'G'. Anchors are rare, so instead of a second full set of base
+//    channels (a second scatter-add per base) the kernel counts the anchor
+//    bases (kAnchorA..N: counted in the pileup view, but no base allele) and
+//    indel alleles (kIndelAllele):
+//      base allele b = fwd b + rev b - anchor b
+//      total(p)      = sum of base alleles + indel alleles = reads with an allele.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +38,7 @@ enum CountChannel : int {
   kFwdA = 0, kFwdC, kFwdG, kFwdT, kFwdN,   // pileup view, forward strand
   kRevA, kRevC, kRevG, kRevT, kRevN,       // pileup view, reverse strand
   kFwdDel, kRevDel,                        // deletion spans this position
-  kAlleleA, kAlleleC, kAlleleG, kAlleleT, kAlleleN,  // allele view: base alleles
+  kAnchorA, kAnchorC, kAnchorG, kAnchorT, kAnchorN,  // pileup bases that are no base allele
   kIndelAllele,                            // allele view: indel alleles anchored here
   kNumChannels
 };
@@ -62,6 +67,8 @@ struct AlleleCounts {
   int32_t base(int64_t pos, int code) const { return at(pos, kFwdA + code) + at(pos, kRevA + code); }
   // samtools mpileup's depth: bases passing min_base_quality + deletions.
   int32_t pileup_depth(int64_t pos) const;
+  // Allele view: reads whose allele at pos is base `code`.
+  int32_t allele_base(int64_t pos, int code) const { return base(pos, code) - at(pos, kAnchorA + code); }
   // DeepVariant's total: reads with an allele at pos.
   int32_t allele_total(int64_t pos) const;
 };

@@ -57,7 +57,7 @@ TEST_CASE("allele_count: bases per strand, minimum base quality") {
   CHECK(c.pileup_depth(3) == 0);
   CHECK(c.pileup_depth(9) == 0);
   CHECK(c.allele_total(5) == 3);
-  CHECK(c.at(5, kAlleleA) == 1);
+  CHECK(c.allele_base(5, kA) == 1);
   CHECK(c.indels.empty());
 }
 
@@ -77,7 +77,8 @@ TEST_CASE("allele_count: deletions of different lengths are different alleles; s
   CHECK(c.at(7, kFwdDel) == 1);
   // The anchor base is in the pileup view but is an indel allele in the allele view.
   CHECK(c.at(5, kFwdC) == 2);
-  CHECK(c.at(5, kAlleleC) == 0);
+  CHECK(c.allele_base(5, kC) == 0);
+  CHECK(c.at(5, kAnchorC) == 3);
   CHECK(c.at(5, kIndelAllele) == 3);
   CHECK(c.pileup_depth(6) == 3);
 }
