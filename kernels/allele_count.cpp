@@ -65,13 +65,10 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   for (size_t i = 0; i < ref.size(); ++i) codes[i] = base_code(ref[i]);
   ref_codes_ = to_device(codes, ref_buf_, "dvhpc::ref_codes");
 
-  if (static_cast<int64_t>(counts_.extent(0)) != npos) {
+  if (static_cast<int64_t>(counts_.extent(0)) != npos)
     counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
-    scatter_ = CountScatter<DeviceType>(counts_);  // zeroed copies of the new shape
-  } else {
+  else
     Kokkos::deep_copy(counts_, 0);
-    scatter_.reset_except(counts_);
-  }
 
   const int64_t nreads = static_cast<int64_t>(batch.size());
   int64_t n_indel_ops = 0;
@@ -81,10 +78,35 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
   else indels_.clear();
 
-  AlleleCountFunctor<DeviceType> f{reads_, scatter_, indels_, window.begin, npos,
+  // Chunks of reads and the positions only each chunk touches (see
+  // allele_count.hpp). Host backends: 8 chunks per thread; GPUs: one read each.
+  const bool on_host = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+  const int64_t nchunks = on_host ? std::min<int64_t>(nreads, 8 * ExecSpace::concurrency()) : nreads;
+  const int64_t per_chunk = nchunks > 0 ? (nreads + nchunks - 1) / nchunks : 1;
+  std::vector<int64_t> lo(static_cast<size_t>(nchunks), INT64_MAX), hi(static_cast<size_t>(nchunks), INT64_MIN);
+  if (on_host)
+    for (int64_t r = 0; r < nreads; ++r) {
+      const size_t c = static_cast<size_t>(r / per_chunk);
+      lo[c] = std::min(lo[c], batch.pos[static_cast<size_t>(r)] - window.begin);
+      hi[c] = std::max(hi[c], batch.end[static_cast<size_t>(r)] - window.begin);
+    }
+  std::vector<int64_t> ex_begin(static_cast<size_t>(nchunks), 0), ex_end(static_cast<size_t>(nchunks), 0);
+  if (on_host) {
+    int64_t reach = INT64_MIN;  // max end of earlier chunks
+    for (int64_t c = 0; c < nchunks; ++c) {
+      ex_begin[static_cast<size_t>(c)] = reach;
+      reach = std::max(reach, hi[static_cast<size_t>(c)]);
+    }
+    int64_t start = INT64_MAX;  // min start of later chunks
+    for (int64_t c = nchunks - 1; c >= 0; --c) {
+      ex_end[static_cast<size_t>(c)] = start;
+      start = std::min(start, lo[static_cast<size_t>(c)]);
+    }
+  }
+  AlleleCountFunctor<DeviceType> f{reads_, counts_, indels_, to_device(ex_begin, excl_begin_buf_, "dvhpc::excl_begin"),
+                                   to_device(ex_end, excl_end_buf_, "dvhpc::excl_end"), per_chunk, window.begin, npos,
                                    static_cast<int32_t>(cfg_.min_base_quality)};
-  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nreads), f);
-  Kokkos::Experimental::contribute(counts_, scatter_);
+  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nchunks), f);
   Kokkos::fence();
   if (indels_.failed_insert())
     throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +

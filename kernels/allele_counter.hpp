@@ -49,7 +49,7 @@ class AlleleCounter {
   kernels::U8View<kernels::MemSpace> ref_buf_;
   kernels::U8View<kernels::MemSpace> ref_codes_;
   kernels::CountView<kernels::MemSpace> counts_;
-  kernels::CountScatter<kernels::DeviceType> scatter_;
+  kernels::I64View<kernels::MemSpace> excl_begin_buf_, excl_end_buf_;
   kernels::IndelMap<kernels::DeviceType> indels_;
 };
 

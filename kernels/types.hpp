@@ -5,7 +5,6 @@
 #pragma once
 
 #include <Kokkos_Core.hpp>
-#include <Kokkos_ScatterView.hpp>
 #include <Kokkos_UnorderedMap.hpp>
 
 #include <cstdint>
@@ -29,13 +28,6 @@ template <class M> using U8View = Kokkos::View<uint8_t*, M>;
 // cache line, and one read touches consecutive positions.
 template <class M>
 using CountView = Kokkos::View<int32_t* [kNumChannels], Kokkos::LayoutRight, M>;
-
-// Scatter-add target for the counts: on OpenMP each thread adds into its own
-// copy without atomics (the copies are summed by contribute()); on CUDA it is
-// the View itself with atomic adds. Kokkos picks per backend.
-template <class Device>
-using CountScatter = Kokkos::Experimental::ScatterView<int32_t* [kNumChannels], Kokkos::LayoutRight, Device,
-                                                       Kokkos::Experimental::ScatterSum>;
 
 // Unmanaged host views over std::vector data (for deep_copy to the device).
 template <class T>

@@ -57,10 +57,12 @@ int main(int argc, char** argv) {
     const int threads = Kokkos::DefaultExecutionSpace::concurrency();
     double best_load = 1e30, best_count = 1e30, best_select = 1e30, best_total = 1e30;
     size_t nreads = 0, ncand = 0;
+    // One counter for all repetitions, as one per rank serves all its shards
+    // in the pipeline (its Views are allocated once and reused).
+    dvhpc::AlleleCounter counter(dvhpc::CandidateConfig{});
     for (int rep = 0; rep < reps; ++rep) {
       dvhpc::ReadLoader loader(reads_path, filters, ref_path);
       const auto map = dvhpc::match_contigs(loader.contigs(), ref.contigs(), {}, false, reads_path, ref_path);
-      dvhpc::AlleleCounter counter(dvhpc::CandidateConfig{});
       double t_load = 0, t_count = 0, t_select = 0;
       nreads = ncand = 0;
       for (const auto& s : shards) {
