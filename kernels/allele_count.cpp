@@ -1,0 +1,144 @@
+// Host side of the allele counting: copy-in, launch, fence.
+#include "kernels/allele_count.hpp"
+
+#include <algorithm>
+
+#include "dvhpc/error.hpp"
+#include "kernels/allele_counter.hpp"
+
+namespace dvhpc {
+
+using namespace kernels;
+
+namespace {
+
+// Copies a host vector into a device View, growing the View if needed.
+// Returns a subview of exactly v.size() elements.
+template <class T>
+Kokkos::View<T*, MemSpace> to_device(const std::vector<T>& v, Kokkos::View<T*, MemSpace>& buf,
+                                     const char* label) {
+  if (buf.extent(0) < v.size()) buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), v.size() + v.size() / 4);
+  auto dst = Kokkos::subview(buf, std::make_pair<size_t, size_t>(0, v.size()));
+  Kokkos::deep_copy(dst, HostUnmanaged<const T>(v.data(), v.size()));
+  return dst;
+}
+
+}  // namespace
+
+int32_t AlleleCounts::pileup_depth(int64_t pos) const {
+  int32_t d = 0;
+  for (int c = kFwdA; c <= kRevDel; ++c) d += at(pos, c);
+  return d;
+}
+
+int32_t AlleleCounts::allele_total(int64_t pos) const {
+  int32_t d = 0;
+  for (int b = 0; b < 5; ++b) d += allele_base(pos, b);
+  d += at(pos, kIndelAllele);
+  return d;
+}
+
+AlleleCounter::AlleleCounter(const CandidateConfig& cfg) : cfg_(cfg) {}
+
+void AlleleCounter::count(const ReadBatch& batch, const Region& window, const std::string& ref) {
+  if (static_cast<int64_t>(ref.size()) != window.length())
+    throw Error(ErrorKind::Internal, "AlleleCounter::count: reference has " + std::to_string(ref.size()) +
+                                         " bases for window " + window.to_string());
+  window_ = window;
+  ref_ = ref;
+  bases_ = batch.bases;
+  const int64_t npos = window.length();
+
+  // Buffers persist across windows; subviews give the exact sizes.
+  ReadViews<MemSpace>& buf = reads_buf_;
+  ReadViews<MemSpace> r;
+  r.pos = to_device(batch.pos, buf.pos, "dvhpc::reads.pos");
+  r.cigar_offset = to_device(batch.cigar_offset, buf.cigar_offset, "dvhpc::reads.cigar_offset");
+  r.cigar = to_device(batch.cigar, buf.cigar, "dvhpc::reads.cigar");
+  r.seq_offset = to_device(batch.seq_offset, buf.seq_offset, "dvhpc::reads.seq_offset");
+  r.bases = to_device(batch.bases, buf.bases, "dvhpc::reads.bases");
+  r.quals = to_device(batch.quals, buf.quals, "dvhpc::reads.quals");
+  r.reverse = to_device(batch.reverse, buf.reverse, "dvhpc::reads.reverse");
+  reads_ = r;
+
+  std::vector<uint8_t> codes(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) codes[i] = base_code(ref[i]);
+  ref_codes_ = to_device(codes, ref_buf_, "dvhpc::ref_codes");
+
+  if (static_cast<int64_t>(counts_.extent(0)) != npos)
+    counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
+  else
+    Kokkos::deep_copy(counts_, 0);
+
+  const int64_t nreads = static_cast<int64_t>(batch.size());
+  int64_t n_indel_ops = 0;
+  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<ExecSpace>(0, nreads),
+                          CountIndelOpsFunctor<MemSpace>{reads_}, n_indel_ops);
+  const uint32_t capacity = static_cast<uint32_t>(n_indel_ops + n_indel_ops / 2 + 64);
+  if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
+  else indels_.clear();
+
+  // Chunks of reads and the positions only each chunk touches (see
+  // allele_count.hpp). Host backends: 8 chunks per thread; GPUs: one read each.
+  const bool on_host = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
+  const int64_t nchunks = on_host ? std::min<int64_t>(nreads, 8 * ExecSpace::concurrency()) : nreads;
+  const int64_t per_chunk = nchunks > 0 ? (nreads + nchunks - 1) / nchunks : 1;
+  std::vector<int64_t> lo(static_cast<size_t>(nchunks), INT64_MAX), hi(static_cast<size_t>(nchunks), INT64_MIN);
+  if (on_host)
+    for (int64_t r = 0; r < nreads; ++r) {
+      const size_t c = static_cast<size_t>(r / per_chunk);
+      lo[c] = std::min(lo[c], batch.pos[static_cast<size_t>(r)] - window.begin);
+      hi[c] = std::max(hi[c], batch.end[static_cast<size_t>(r)] - window.begin);
+    }
+  std::vector<int64_t> ex_begin(static_cast<size_t>(nchunks), 0), ex_end(static_cast<size_t>(nchunks), 0);
+  if (on_host) {
+    int64_t reach = INT64_MIN;  // max end of earlier chunks
+    for (int64_t c = 0; c < nchunks; ++c) {
+      ex_begin[static_cast<size_t>(c)] = reach;
+      reach = std::max(reach, hi[static_cast<size_t>(c)]);
+    }
+    int64_t start = INT64_MAX;  // min start of later chunks
+    for (int64_t c = nchunks - 1; c >= 0; --c) {
+      ex_end[static_cast<size_t>(c)] = start;
+      start = std::min(start, lo[static_cast<size_t>(c)]);
+    }
+  }
+  AlleleCountFunctor<DeviceType> f{reads_, counts_, indels_, to_device(ex_begin, excl_begin_buf_, "dvhpc::excl_begin"),
+                                   to_device(ex_end, excl_end_buf_, "dvhpc::excl_end"), per_chunk, window.begin, npos,
+                                   static_cast<int32_t>(cfg_.min_base_quality)};
+  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nchunks), f);
+  Kokkos::fence();
+  if (indels_.failed_insert())
+    throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +
+                                         " (capacity " + std::to_string(capacity) + ")");
+}
+
+IndelAllele AlleleCounter::indel_at(uint32_t slot, const IndelMap<Kokkos::HostSpace>& host) const {
+  const IndelKey k = host.key_at(slot);
+  const IndelValue v = host.value_at(slot);
+  IndelAllele a;
+  a.pos = window_.begin + k.pos;
+  a.length = k.length;
+  a.count = v.count;
+  a.reverse_count = v.reverse_count;
+  if (k.length > 0)
+    for (int32_t j = 0; j < k.length; ++j) a.inserted += base_char(bases_[static_cast<size_t>(v.seq_offset + j)]);
+  return a;
+}
+
+AlleleCounts AlleleCounter::to_host() const {
+  AlleleCounts out;
+  out.window = window_;
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts_);
+  out.counts.assign(h.data(), h.data() + h.size());
+  IndelMap<Kokkos::HostSpace> hm;
+  hm.create_copy_view(indels_);
+  for (uint32_t s = 0; s < hm.capacity(); ++s)
+    if (hm.valid_at(s)) out.indels.push_back(indel_at(s, hm));
+  std::sort(out.indels.begin(), out.indels.end(), [](const IndelAllele& a, const IndelAllele& b) {
+    return a.pos != b.pos ? a.pos < b.pos : a.length != b.length ? a.length < b.length : a.inserted < b.inserted;
+  });
+  return out;
+}
+
+}  // namespace dvhpc

@@ -1,0 +1,56 @@
+// Host wrapper of the counting and candidate kernels. It owns the device
+// Views (reused across windows: they grow, never shrink), copies a ReadBatch
+// in, launches the labelled kernels, fences, and hands back host results.
+//
+//   AlleleCounter counter(cfg.candidates);
+//   counter.count(batch, shard.padded, ref.fetch(shard.padded));
+//   auto cands = counter.candidates(shard.region);   // core only, no margins
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dvhpc/allele_counts.hpp"
+#include "dvhpc/candidates.hpp"
+#include "dvhpc/config.hpp"
+#include "dvhpc/read_batch.hpp"
+#include "kernels/types.hpp"
+
+namespace dvhpc {
+
+class AlleleCounter {
+ public:
+  explicit AlleleCounter(const CandidateConfig& cfg);
+
+  // Counts the reads of `batch` over `window`; `ref` holds the reference
+  // bases of `window` (ref.size() == window.length()).
+  void count(const ReadBatch& batch, const Region& window, const std::string& ref);
+
+  // Candidates with pos inside `core` (which must lie inside the window),
+  // sorted by position.
+  std::vector<Candidate> candidates(const Region& core);
+
+  // Host copy of the counts and of every distinct indel allele.
+  AlleleCounts to_host() const;
+
+  const Region& window() const { return window_; }
+  // Device count view (for the pileup-feature kernels that follow).
+  const kernels::CountView<kernels::MemSpace>& device_counts() const { return counts_; }
+
+ private:
+  IndelAllele indel_at(uint32_t slot, const kernels::IndelMap<Kokkos::HostSpace>& host) const;
+
+  CandidateConfig cfg_;
+  Region window_;
+  std::string ref_;
+  std::vector<uint8_t> bases_;  // host copy of batch bases (inserted sequences)
+  kernels::ReadViews<kernels::MemSpace> reads_;      // exact-size subviews of reads_buf_
+  kernels::ReadViews<kernels::MemSpace> reads_buf_;  // grows, never shrinks
+  kernels::U8View<kernels::MemSpace> ref_buf_;
+  kernels::U8View<kernels::MemSpace> ref_codes_;
+  kernels::CountView<kernels::MemSpace> counts_;
+  kernels::I64View<kernels::MemSpace> excl_begin_buf_, excl_end_buf_;
+  kernels::IndelMap<kernels::DeviceType> indels_;
+};
+
+}  // namespace dvhpc

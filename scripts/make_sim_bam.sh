@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes a realistic simulated BAM from the GRCh38 chr20 simulation basis in
+# shared/data (see its README): the GIAB HG002 variants of WINDOW are planted
+# into two haplotypes, ART simulates 2x150 bp HiSeq 2500 reads at COVERAGE/2
+# per haplotype, bwa mem aligns them to the full-length chr20 reference.
+#
+#   scripts/make_sim_bam.sh chr20:1000001-2000000 30 /tmp/sim1mb
+#   -> OUTDIR/sim.bam(.bai), OUTDIR/ref.fa(.fai), OUTDIR/truth.vcf.gz(.tbi)
+#
+# Needs: samtools bcftools tabix bwa art-nextgen-simulation-tools (Debian).
+# OUTDIR should be outside the repository (or in a git-ignored folder).
+set -euo pipefail
+if [ $# -ne 3 ]; then
+  echo "usage: $0 WINDOW COVERAGE OUTDIR   (e.g. chr20:1000001-2000000 30 /tmp/sim1mb)" >&2
+  exit 2
+fi
+WINDOW=$1 COVERAGE=$2 OUT=$3
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+BASIS=${DVHPC_SHARED_DATA:-$HERE/../shared/data}/grch38_chr20_first5mb_sim_basis
+for tool in samtools bcftools tabix bwa art_illumina; do
+  command -v $tool >/dev/null || { echo "error: $tool not found: apt-get install -y samtools bcftools tabix bwa art-nextgen-simulation-tools" >&2; exit 1; }
+done
+[ -d "$BASIS" ] || { echo "error: simulation basis not found at $BASIS (set DVHPC_SHARED_DATA)" >&2; exit 1; }
+THREADS=${THREADS:-2}
+PER_HAP=$(awk -v c="$COVERAGE" 'BEGIN { printf "%g", c / 2 }')
+mkdir -p "$OUT"
+cd "$OUT"
+if [ ! -s ref.fa.bwt ]; then
+  zcat "$BASIS/GRCh38_chr20.first5Mb_Npadded.fa.gz" > ref.fa
+  samtools faidx ref.fa
+  bwa index ref.fa 2> bwa_index.log
+fi
+bcftools view -r "$WINDOW" "$BASIS/HG002_GRCh38_v4.2.1_benchmark.chr20_first5Mb.vcf.gz" -Oz -o truth.vcf.gz
+tabix -f -p vcf truth.vcf.gz
+for h in 1 2; do
+  samtools faidx ref.fa "$WINDOW" | bcftools consensus -H $h truth.vcf.gz > hap$h.fa 2> consensus$h.log
+  art_illumina -ss HS25 -i hap$h.fa -p -l 150 -f "$PER_HAP" -m 400 -s 50 -rs $h -o h${h}_ -na > art$h.log
+done
+cat h1_1.fq h2_1.fq > r1.fq
+cat h1_2.fq h2_2.fq > r2.fq
+bwa mem -t "$THREADS" -R '@RG\tID:sim\tSM:HG002' ref.fa r1.fq r2.fq 2> bwa_mem.log |
+  samtools sort -@ "$THREADS" -o sim.bam -
+samtools index sim.bam
+rm -f h1_*.fq h2_*.fq r1.fq r2.fq
+echo "wrote $OUT/sim.bam ($(samtools view -c sim.bam) records) for $WINDOW at ${COVERAGE}x"
