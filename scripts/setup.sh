@@ -27,6 +27,7 @@ build_dir=${BUILD_DIR:-$root/build}
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev patch
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools libhts-dev
   libboost-program-options-dev libyaml-cpp-dev doctest-dev libspdlog-dev libfmt-dev libdnnl-dev
+  ocl-icd-opencl-dev opencl-headers
   samtools bcftools tabix bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py)
 missing=()
 for p in "${packages[@]}"; do
