@@ -69,6 +69,11 @@ struct TruthConfig {
   std::string bed;
 };
 
+// `dvhpc eval`: the call set to score against `truth`.
+struct EvalConfig {
+  std::string calls;
+};
+
 struct TrainConfig {
   std::vector<std::string> examples;  // example HDF5 files
   std::string model = "rnn";          // rnn | cnn
@@ -116,6 +121,7 @@ struct Config {
   PileupConfig pileup;
   ModelConfig model;
   TruthConfig truth;
+  EvalConfig eval;
   TrainConfig train;
   SimulateConfig simulate;
 
@@ -134,5 +140,8 @@ void validate(const Config& cfg);
 
 // Names of the built-in presets, for --help.
 std::vector<std::string> preset_names();
+
+// Every key with its type, default and help, as a table for --help and docs.
+std::string config_reference();
 
 }  // namespace dvhpc

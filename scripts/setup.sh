@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what dvhpc needs on Debian bookworm and builds it. Idempotent:
+# installed packages, the Kokkos prefix and the build directory are reused.
+#
+#   scripts/setup.sh            # packages + Kokkos (OpenMP) + build in ./build
+#   scripts/setup.sh --cuda     # also Kokkos with CUDA in .deps/kokkos-cuda (GPU nodes)
+#   scripts/setup.sh --no-build # dependencies only
+#
+# Environment: BUILD_DIR (default build), DVHPC_JOBS (default nproc),
+# DVHPC_CACHE (download cache, default ~/.cache/dvhpc).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cuda=0 build=1
+for a in "$@"; do
+  case $a in
+    --cuda) cuda=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$a' (see --help)" >&2; exit 2 ;;
+  esac
+done
+jobs=${DVHPC_JOBS:-$(nproc)}
+build_dir=${BUILD_DIR:-$root/build}
+
+# Debian packages: toolchain, MPI, parallel HDF5, htslib, Boost, yaml-cpp,
+# doctest, spdlog, oneDNN, and the independent tools the tests compare with.
+packages=(build-essential cmake ninja-build pkg-config dpkg-dev patch
+  openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools libhts-dev
+  libboost-program-options-dev libyaml-cpp-dev doctest-dev libspdlog-dev libfmt-dev libdnnl-dev
+  samtools bcftools tabix bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi
+
+# Kokkos 3.4.01 with OpenMP (Debian's is Serial-only), into a git-ignored prefix.
+kokkos=$root/.deps/kokkos-openmp
+if [ -f "$kokkos/lib/cmake/Kokkos/KokkosConfig.cmake" ]; then
+  echo "setup: Kokkos (OpenMP) present in $kokkos"
+else
+  DVHPC_JOBS=$jobs "$root/scripts/build-kokkos.sh" openmp "$kokkos"
+fi
+if [ $cuda -eq 1 ]; then
+  kc=$root/.deps/kokkos-cuda
+  if [ -f "$kc/lib/cmake/Kokkos/KokkosConfig.cmake" ]; then
+    echo "setup: Kokkos (CUDA) present in $kc"
+  else
+    DVHPC_JOBS=$jobs "$root/scripts/build-kokkos.sh" cuda "$kc"
+  fi
+fi
+
+[ $build -eq 1 ] || exit 0
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kokkos" >/dev/null
+cmake --build "$build_dir" -j "$jobs"
+echo "setup: built $build_dir/dvhpc"

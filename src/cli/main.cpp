@@ -1,0 +1,107 @@
+// dvhpc entry point: MPI up, command line and config parsed (agreed across
+// ranks), logging and Kokkos up, the command run, the runtime report printed.
+// This is the only place where an Error becomes an exit code or an MPI abort.
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <thread>
+
+#include "dvhpc/cli.hpp"
+#include "dvhpc/commands.hpp"
+#include "dvhpc/comm.hpp"
+#include "dvhpc/config.hpp"
+#include "dvhpc/error.hpp"
+#include "dvhpc/log.hpp"
+#include "dvhpc/timer.hpp"
+#include "dvhpc/version.hpp"
+
+using namespace dvhpc;
+
+namespace {
+
+// Runs a step that every rank performs identically (parsing, validation).
+// If it fails anywhere, the lowest failing rank prints its message and all
+// ranks exit with its code: no MPI_Abort noise, and no rank left waiting.
+void agree(const Comm& comm, const std::function<void()>& step) {
+  int64_t code = 0;
+  std::string msg;
+  try {
+    step();
+  } catch (const Error& e) {
+    code = e.exit_code();
+    msg = e.what();
+  } catch (const std::exception& e) {
+    code = static_cast<int64_t>(ErrorKind::Internal);
+    msg = e.what();
+  }
+  std::vector<int64_t> codes = comm.allgather(code);
+  auto first = std::find_if(codes.begin(), codes.end(), [](int64_t c) { return c != 0; });
+  if (first == codes.end()) return;
+  int failing = static_cast<int>(first - codes.begin());
+  if (comm.rank() == failing) {
+    if (failing == 0)
+      std::fprintf(stderr, "dvhpc: error: %s\n", msg.c_str());
+    else
+      std::fprintf(stderr, "dvhpc: error (rank %d): %s\n", failing, msg.c_str());
+    std::fflush(stderr);
+  }
+  MPI_Finalize();
+  std::exit(static_cast<int>(*first));
+}
+
+int default_threads(const Comm& comm) {
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  return std::max(1, static_cast<int>(hw) / std::max(1, comm.local_size()));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MpiSession mpi(&argc, &argv);
+  Comm world = Comm::world();
+  auto t0 = std::chrono::steady_clock::now();
+
+  CliArgs args;
+  agree(world, [&] { args = parse_cli(argc, argv); });
+  if (args.help) {
+    if (world.is_root()) std::fputs(args.help_text.c_str(), stdout);
+    return 0;
+  }
+
+  Config cfg;
+  if (args.command == "version") {
+    Kokkos::InitArguments vargs;
+    vargs.disable_warnings = true;
+    Kokkos::ScopeGuard kokkos(vargs);
+    if (world.is_root()) std::fputs(version_report().c_str(), stdout);
+    return 0;
+  }
+  agree(world, [&] { cfg = load_config(args.command, args.config_path, args.overrides); });
+
+  log::init(world.rank(), cfg.log_level);
+  int threads = cfg.threads > 0 ? cfg.threads : default_threads(world);
+  Kokkos::InitArguments kargs;
+  kargs.num_threads = threads;
+  kargs.disable_warnings = true;
+  Kokkos::ScopeGuard kokkos(kargs);
+  log::info("dvhpc {} on {} rank(s) x {} thread(s), config {}", cfg.command, world.size(), threads,
+            args.config_path.empty() ? "(none)" : args.config_path);
+
+  StageTimes times;
+  try {
+    run_command(RunContext{cfg, world, times, args});
+  } catch (const Error& e) {
+    world.abort_with(e.what(), e.exit_code());
+  } catch (const std::exception& e) {
+    world.abort_with(std::string("internal error: ") + e.what(),
+                     static_cast<int>(ErrorKind::Internal));
+  }
+
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto rows = gather_stage_report(world, times);
+  if (world.is_root()) std::fputs(format_stage_report(rows, wall).c_str(), stderr);
+  return 0;
+}

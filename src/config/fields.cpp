@@ -1,0 +1,196 @@
+#include "fields.hpp"
+
+#include <algorithm>
+
+namespace dvhpc::config_detail {
+namespace {
+
+using StrMap = std::map<std::string, std::string>;
+
+// Type names users see in error messages.
+template <typename T> const char* type_name();
+template <> const char* type_name<int>() { return "integer"; }
+template <> const char* type_name<int64_t>() { return "integer"; }
+template <> const char* type_name<uint64_t>() { return "non-negative integer"; }
+template <> const char* type_name<double>() { return "number"; }
+template <> const char* type_name<bool>() { return "boolean (true/false)"; }
+template <> const char* type_name<std::string>() { return "string"; }
+template <> const char* type_name<std::vector<std::string>>() { return "string or list of strings"; }
+template <> const char* type_name<std::map<std::string, std::string>>() { return "map of string to string"; }
+
+template <typename T>
+T convert(const YAML::Node& n) {
+  if (!n.IsScalar()) throw YAML::BadConversion(n.Mark());
+  return n.as<T>();
+}
+template <>
+std::vector<std::string> convert(const YAML::Node& n) {
+  // A single path is accepted where a list is expected: `reads: x.bam`.
+  if (n.IsScalar()) return {n.as<std::string>()};
+  if (!n.IsSequence()) throw YAML::BadConversion(n.Mark());
+  std::vector<std::string> out;
+  for (const auto& e : n) {
+    if (!e.IsScalar()) throw YAML::BadConversion(e.Mark());
+    out.push_back(e.as<std::string>());
+  }
+  return out;
+}
+template <>
+std::map<std::string, std::string> convert(const YAML::Node& n) {
+  if (!n.IsMap()) throw YAML::BadConversion(n.Mark());
+  std::map<std::string, std::string> out;
+  for (const auto& kv : n) {
+    if (!kv.second.IsScalar()) throw YAML::BadConversion(kv.second.Mark());
+    out[kv.first.as<std::string>()] = kv.second.as<std::string>();
+  }
+  return out;
+}
+
+// One field bound to a member reached through `ref`.
+template <typename T, typename Ref>
+Field bind(std::string path, std::string help, Ref ref) {
+  Field f;
+  f.path = std::move(path);
+  f.type = type_name<T>();
+  f.help = std::move(help);
+  f.set = [ref](Config& c, const YAML::Node& n) { ref(c) = convert<T>(n); };
+  f.get = [ref](const Config& c) {
+    YAML::Node n;
+    n = ref(const_cast<Config&>(c));
+    return n;
+  };
+  return f;
+}
+
+#define DVHPC_FIELD(T, path, member, help) \
+  bind<T>(path, help, [](Config& c) -> T& { return c.member; })
+
+std::vector<Field> make_fields() {
+  std::vector<Field> f = {
+      DVHPC_FIELD(std::string, "preset", preset, "named preset applied before your keys"),
+      DVHPC_FIELD(std::string, "reference", reference, "reference FASTA (plain or bgzipped) with .fai"),
+      DVHPC_FIELD(std::vector<std::string>, "reads", reads, "BAM/CRAM path or list; several = several samples"),
+      DVHPC_FIELD(std::string, "output", output, "output path prefix: PREFIX.vcf.gz, PREFIX.h5, ..."),
+      DVHPC_FIELD(int, "threads", threads, "threads per rank (0 = cores / ranks on the node)"),
+      DVHPC_FIELD(std::string, "sample", sample, "sample name when the BAM has no @RG SM"),
+      DVHPC_FIELD(StrMap, "contig_aliases", contig_aliases,
+                  "map of reads contig name -> reference contig name"),
+      DVHPC_FIELD(bool, "auto_chr_prefix", auto_chr_prefix, "add/strip 'chr' to match the reference"),
+      DVHPC_FIELD(std::string, "log_level", log_level, "trace|debug|info|warn|error"),
+      DVHPC_FIELD(bool, "progress", progress, "print rank-0 progress lines"),
+
+      DVHPC_FIELD(int, "filters.min_mapq", filters.min_mapq, "drop reads with MAPQ below this"),
+      DVHPC_FIELD(bool, "filters.drop_duplicates", filters.drop_duplicates, "drop reads flagged duplicate"),
+      DVHPC_FIELD(bool, "filters.drop_secondary", filters.drop_secondary, "drop secondary alignments"),
+      DVHPC_FIELD(bool, "filters.drop_supplementary", filters.drop_supplementary, "drop supplementary alignments"),
+      DVHPC_FIELD(bool, "filters.drop_qc_fail", filters.drop_qc_fail, "drop reads failing QC"),
+      DVHPC_FIELD(int, "filters.decompress_threads", filters.decompress_threads, "htslib BGZF threads per rank"),
+
+      DVHPC_FIELD(int, "candidates.min_base_quality", candidates.min_base_quality, "bases below this are not counted"),
+      DVHPC_FIELD(int, "candidates.min_count", candidates.min_count, "reads supporting an allele"),
+      DVHPC_FIELD(double, "candidates.snp_min_fraction", candidates.snp_min_fraction, "SNP allele fraction"),
+      DVHPC_FIELD(double, "candidates.indel_min_fraction", candidates.indel_min_fraction, "indel allele fraction"),
+
+      DVHPC_FIELD(int64_t, "partition.shard_size", partition.shard_size, "bases per shard"),
+      DVHPC_FIELD(int64_t, "partition.margin", partition.margin, "bases loaded either side of a shard"),
+      DVHPC_FIELD(int64_t, "partition.min_n_run", partition.min_n_run, "N runs this long are skipped"),
+
+      DVHPC_FIELD(int, "pileup.height", pileup.height, "pileup image rows"),
+      DVHPC_FIELD(int, "pileup.width", pileup.width, "pileup image columns (odd)"),
+      DVHPC_FIELD(int, "pileup.max_reads", pileup.max_reads, "reads per pileup image"),
+      DVHPC_FIELD(bool, "pileup.insert_size_channel", pileup.insert_size_channel, "add the insert-size channel"),
+      DVHPC_FIELD(int, "pileup.feature_window", pileup.feature_window, "positions in count features (odd)"),
+
+      DVHPC_FIELD(std::string, "model.rnn", model.rnn, "pileup-count Bi-LSTM weights (HDF5)"),
+      DVHPC_FIELD(std::string, "model.cnn", model.cnn, "pileup-image CNN weights (HDF5)"),
+      DVHPC_FIELD(double, "model.cnn_gq_threshold", model.cnn_gq_threshold, "RNN GQ below this goes to the CNN"),
+      DVHPC_FIELD(int, "model.batch_size", model.batch_size, "inference batch size"),
+      DVHPC_FIELD(std::string, "model.device", model.device, "auto|cpu|gpu"),
+      DVHPC_FIELD(std::string, "model.precision", model.precision, "fp32|bf16|fp16 (GPU)"),
+
+      DVHPC_FIELD(std::string, "truth.vcf", truth.vcf, "truth VCF (bgzipped, indexed)"),
+      DVHPC_FIELD(std::string, "truth.bed", truth.bed, "confident regions BED"),
+      DVHPC_FIELD(std::string, "eval.calls", eval.calls, "call set VCF to score"),
+
+      DVHPC_FIELD(std::vector<std::string>, "train.examples", train.examples, "example HDF5 files"),
+      DVHPC_FIELD(std::string, "train.model", train.model, "rnn|cnn"),
+      DVHPC_FIELD(int, "train.epochs", train.epochs, "training epochs"),
+      DVHPC_FIELD(int, "train.batch_size", train.batch_size, "global batch size"),
+      DVHPC_FIELD(double, "train.learning_rate", train.learning_rate, "peak Adam learning rate"),
+      DVHPC_FIELD(double, "train.weight_decay", train.weight_decay, "decoupled weight decay"),
+      DVHPC_FIELD(int, "train.warmup_steps", train.warmup_steps, "linear warm-up steps"),
+      DVHPC_FIELD(int, "train.checkpoint_every", train.checkpoint_every, "steps between checkpoints"),
+      DVHPC_FIELD(double, "train.validation_fraction", train.validation_fraction, "held-out fraction"),
+      DVHPC_FIELD(int, "train.early_stop_patience", train.early_stop_patience, "epochs without improvement"),
+      DVHPC_FIELD(uint64_t, "train.seed", train.seed, "random seed"),
+
+      DVHPC_FIELD(int64_t, "simulate.genome_length", simulate.genome_length, "random genome length"),
+      DVHPC_FIELD(double, "simulate.coverage", simulate.coverage, "mean depth"),
+      DVHPC_FIELD(int, "simulate.read_length", simulate.read_length, "read length"),
+      DVHPC_FIELD(double, "simulate.insert_mean", simulate.insert_mean, "mean fragment length"),
+      DVHPC_FIELD(double, "simulate.insert_sd", simulate.insert_sd, "fragment length SD"),
+      DVHPC_FIELD(double, "simulate.snp_rate", simulate.snp_rate, "SNPs per base"),
+      DVHPC_FIELD(double, "simulate.indel_rate", simulate.indel_rate, "indels per base"),
+      DVHPC_FIELD(double, "simulate.het_fraction", simulate.het_fraction, "fraction of variants het"),
+      DVHPC_FIELD(uint64_t, "simulate.seed", simulate.seed, "random seed"),
+  };
+
+  // `regions:` is special: a BED path or a list of region strings.
+  Field regions;
+  regions.path = "regions";
+  regions.type = "BED path or list of region strings";
+  regions.help = "where to work (default: the whole reference minus N runs)";
+  regions.set = [](Config& c, const YAML::Node& n) {
+    auto items = convert<std::vector<std::string>>(n);
+    c.regions.clear();
+    c.regions_bed.clear();
+    auto is_bed = [](const std::string& s) {
+      auto ends = [&s](const char* e) {
+        std::string x(e);
+        return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
+      };
+      return ends(".bed") || ends(".bed.gz");
+    };
+    if (items.size() == 1 && is_bed(items[0])) {
+      c.regions_bed = items[0];
+      return;
+    }
+    for (const auto& s : items) c.regions.push_back(parse_region(s));
+  };
+  regions.get = [](const Config& c) {
+    YAML::Node n;
+    if (!c.regions_bed.empty()) {
+      n = c.regions_bed;
+    } else {
+      n = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& r : c.regions) n.push_back(r.to_string());
+    }
+    return n;
+  };
+  f.push_back(regions);
+  return f;
+}
+#undef DVHPC_FIELD
+
+}  // namespace
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = make_fields();
+  return table;
+}
+
+const Field* find_field(const std::string& path) {
+  for (const auto& f : fields())
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+bool is_section(const std::string& name) {
+  for (const auto& f : fields())
+    if (f.path.size() > name.size() && f.path.compare(0, name.size(), name) == 0 &&
+        f.path[name.size()] == '.')
+      return true;
+  return false;
+}
+
+}  // namespace dvhpc::config_detail

@@ -1,0 +1,147 @@
+// One validation pass over a fully merged Config: value ranges, then the
+// inputs the command needs (existence and indexes), then the output prefix.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "dvhpc/config.hpp"
+#include "dvhpc/error.hpp"
+
+namespace dvhpc {
+namespace {
+
+[[noreturn]] void bad(const std::string& key, const std::string& msg) {
+  throw Error(ErrorKind::Config, "config key '" + key + "': " + msg);
+}
+
+[[noreturn]] void missing(const std::string& key, const std::string& msg) {
+  throw Error(ErrorKind::Input, "config key '" + key + "': " + msg);
+}
+
+bool exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void require_file(const std::string& key, const std::string& path, const std::string& what) {
+  if (path.empty()) bad(key, "is required for this command (" + what + ")");
+  if (!exists(path)) missing(key, what + " '" + path + "' does not exist");
+  if (::access(path.c_str(), R_OK) != 0) missing(key, what + " '" + path + "' is not readable");
+}
+
+void require_range(const std::string& key, double v, double lo, double hi) {
+  if (!(v >= lo && v <= hi))
+    bad(key, "value " + std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
+                 std::to_string(hi) + "]");
+}
+
+void check_reference(const Config& c) {
+  require_file("reference", c.reference, "reference FASTA");
+  if (!exists(c.reference + ".fai"))
+    missing("reference", "no index '" + c.reference + ".fai'; create it with: samtools faidx " +
+                             c.reference);
+  if (ends_with(c.reference, ".gz") && !exists(c.reference + ".gzi"))
+    missing("reference", "bgzipped FASTA needs '" + c.reference +
+                             ".gzi' (samtools faidx makes it; plain gzip is not supported: "
+                             "recompress with bgzip)");
+}
+
+void check_reads(const Config& c) {
+  if (c.reads.empty()) bad("reads", "is required for this command (BAM or CRAM path, or a list)");
+  for (size_t i = 0; i < c.reads.size(); ++i) {
+    const std::string& r = c.reads[i];
+    std::string key = c.reads.size() > 1 ? "reads[" + std::to_string(i) + "]" : "reads";
+    require_file(key, r, "alignment file");
+    bool cram = ends_with(r, ".cram");
+    bool has_index = cram ? (exists(r + ".crai") || exists(r.substr(0, r.size() - 5) + ".crai"))
+                          : (exists(r + ".bai") || exists(r + ".csi") ||
+                             (ends_with(r, ".bam") && exists(r.substr(0, r.size() - 4) + ".bai")));
+    if (!has_index)
+      missing(key, "no index for '" + r + "' (" + (cram ? ".crai" : ".bai or .csi") +
+                       "); create it with: samtools index " + r);
+  }
+}
+
+void check_output_prefix(const std::string& prefix) {
+  if (prefix.empty()) bad("output", "must be a path prefix, e.g. results/sample1");
+  auto slash = prefix.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
+  if (dir.empty()) dir = "/";
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw Error(ErrorKind::Output, "config key 'output': directory '" + dir +
+                                       "' does not exist (create it, or choose another prefix)");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error(ErrorKind::Output, "config key 'output': directory '" + dir + "' is not writable");
+}
+
+}  // namespace
+
+void validate(const Config& c) {
+  if (c.threads < 0) bad("threads", "must be >= 0 (0 = automatic)");
+  if (c.filters.min_mapq < 0 || c.filters.min_mapq > 255) bad("filters.min_mapq", "must be in 0..255");
+  if (c.filters.decompress_threads < 0) bad("filters.decompress_threads", "must be >= 0");
+  if (c.candidates.min_base_quality < 0 || c.candidates.min_base_quality > 93)
+    bad("candidates.min_base_quality", "must be in 0..93 (Phred)");
+  if (c.candidates.min_count < 1) bad("candidates.min_count", "must be >= 1");
+  require_range("candidates.snp_min_fraction", c.candidates.snp_min_fraction, 0.0, 1.0);
+  require_range("candidates.indel_min_fraction", c.candidates.indel_min_fraction, 0.0, 1.0);
+  if (c.partition.shard_size < 1000) bad("partition.shard_size", "must be >= 1000 bases");
+  if (c.partition.margin < 0) bad("partition.margin", "must be >= 0");
+  if (c.partition.min_n_run < 1) bad("partition.min_n_run", "must be >= 1");
+  if (c.pileup.width < 3 || c.pileup.width % 2 == 0) bad("pileup.width", "must be odd and >= 3");
+  if (c.pileup.feature_window < 3 || c.pileup.feature_window % 2 == 0)
+    bad("pileup.feature_window", "must be odd and >= 3");
+  if (c.pileup.max_reads < 1 || c.pileup.height < c.pileup.max_reads + 1)
+    bad("pileup.height", "must exceed pileup.max_reads (reference rows + reads)");
+  if (c.model.batch_size < 1) bad("model.batch_size", "must be >= 1");
+  if (c.model.device != "auto" && c.model.device != "cpu" && c.model.device != "gpu")
+    bad("model.device", "must be auto, cpu or gpu, not '" + c.model.device + "'");
+  if (c.model.precision != "fp32" && c.model.precision != "bf16" && c.model.precision != "fp16")
+    bad("model.precision", "must be fp32, bf16 or fp16, not '" + c.model.precision + "'");
+  if (c.train.model != "rnn" && c.train.model != "cnn")
+    bad("train.model", "must be rnn or cnn, not '" + c.train.model + "'");
+  if (c.train.epochs < 1) bad("train.epochs", "must be >= 1");
+  if (c.train.batch_size < 1) bad("train.batch_size", "must be >= 1");
+  require_range("train.validation_fraction", c.train.validation_fraction, 0.0, 0.9);
+  require_range("simulate.het_fraction", c.simulate.het_fraction, 0.0, 1.0);
+  require_range("simulate.snp_rate", c.simulate.snp_rate, 0.0, 0.5);
+  require_range("simulate.indel_rate", c.simulate.indel_rate, 0.0, 0.5);
+  if (c.simulate.coverage <= 0) bad("simulate.coverage", "must be > 0");
+  if (c.simulate.read_length < 30) bad("simulate.read_length", "must be >= 30");
+  static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  bool ok = false;
+  for (auto* l : levels) ok = ok || c.log_level == l;
+  if (!ok) bad("log_level", "must be one of trace, debug, info, warn, error, off");
+
+  const std::string& cmd = c.command;
+  if (cmd == "call" || cmd == "make-examples") {
+    check_reference(c);
+    check_reads(c);
+    if (!c.regions_bed.empty()) require_file("regions", c.regions_bed, "regions BED");
+  }
+  if (cmd == "make-examples") {
+    require_file("truth.vcf", c.truth.vcf, "truth VCF");
+    require_file("truth.bed", c.truth.bed, "confident-regions BED");
+  }
+  if (cmd == "train") {
+    if (c.train.examples.empty()) bad("train.examples", "is required (example HDF5 files)");
+    for (const auto& e : c.train.examples) require_file("train.examples", e, "example file");
+  }
+  if (cmd == "eval") {
+    require_file("truth.vcf", c.truth.vcf, "truth VCF");
+    require_file("eval.calls", c.eval.calls, "call set VCF");
+    if (!c.truth.bed.empty()) require_file("truth.bed", c.truth.bed, "confident-regions BED");
+    if (!c.reference.empty()) check_reference(c);
+  }
+  if (cmd == "simulate" && !c.reference.empty()) check_reference(c);
+  if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train")
+    check_output_prefix(c.output);
+}
+
+}  // namespace dvhpc

@@ -1,0 +1,121 @@
+#include "dvhpc/comm.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace dvhpc {
+
+std::string mpi_error_string(int code) {
+  char buf[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  if (MPI_Error_string(code, buf, &len) != MPI_SUCCESS) return "MPI error " + std::to_string(code);
+  return std::string(buf, len);
+}
+
+MpiSession::MpiSession(int* argc, char*** argv) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (initialized) return;
+  int provided = 0;
+  // FUNNELED: only the main thread calls MPI; OpenMP/Kokkos threads never do.
+  DVHPC_CHECK_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided));
+  // Errors come back as codes, so DVHPC_CHECK_MPI can turn them into messages.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+MpiSession::~MpiSession() {
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
+
+Comm::Comm(MPI_Comm c) : comm_(c) {
+  DVHPC_CHECK_MPI(MPI_Comm_rank(comm_, &rank_));
+  DVHPC_CHECK_MPI(MPI_Comm_size(comm_, &size_));
+}
+
+namespace {
+MPI_Comm node_comm(MPI_Comm c) {
+  MPI_Comm node;
+  DVHPC_CHECK_MPI(MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  return node;
+}
+}  // namespace
+
+int Comm::local_rank() const {
+  MPI_Comm node = node_comm(comm_);
+  int r = 0;
+  MPI_Comm_rank(node, &r);
+  MPI_Comm_free(&node);
+  return r;
+}
+
+int Comm::local_size() const {
+  MPI_Comm node = node_comm(comm_);
+  int s = 1;
+  MPI_Comm_size(node, &s);
+  MPI_Comm_free(&node);
+  return s;
+}
+
+void Comm::barrier() const { DVHPC_CHECK_MPI(MPI_Barrier(comm_)); }
+
+double Comm::allreduce_max(double v) const {
+  double out = 0;
+  DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, comm_));
+  return out;
+}
+
+double Comm::allreduce_sum(double v) const {
+  double out = 0;
+  DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_SUM, comm_));
+  return out;
+}
+
+int64_t Comm::allreduce_sum(int64_t v) const {
+  int64_t out = 0;
+  DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_INT64_T, MPI_SUM, comm_));
+  return out;
+}
+
+bool Comm::allreduce_or(bool v) const {
+  int in = v ? 1 : 0, out = 0;
+  DVHPC_CHECK_MPI(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, comm_));
+  return out != 0;
+}
+
+std::vector<double> Comm::allgather(double v) const {
+  std::vector<double> out(size_);
+  DVHPC_CHECK_MPI(MPI_Allgather(&v, 1, MPI_DOUBLE, out.data(), 1, MPI_DOUBLE, comm_));
+  return out;
+}
+
+std::vector<int64_t> Comm::allgather(int64_t v) const {
+  std::vector<int64_t> out(size_);
+  DVHPC_CHECK_MPI(MPI_Allgather(&v, 1, MPI_INT64_T, out.data(), 1, MPI_INT64_T, comm_));
+  return out;
+}
+
+std::string Comm::broadcast(const std::string& s, int root) const {
+  int64_t n = static_cast<int64_t>(s.size());
+  DVHPC_CHECK_MPI(MPI_Bcast(&n, 1, MPI_INT64_T, root, comm_));
+  std::string out = rank_ == root ? s : std::string(static_cast<size_t>(n), '\0');
+  if (n > 0) DVHPC_CHECK_MPI(MPI_Bcast(out.data(), static_cast<int>(n), MPI_CHAR, root, comm_));
+  return out;
+}
+
+void Comm::abort_with(const std::string& msg, int code) const {
+  if (size_ > 1)
+    std::fprintf(stderr, "dvhpc: error (rank %d of %d): %s\n", rank_, size_, msg.c_str());
+  else
+    std::fprintf(stderr, "dvhpc: error: %s\n", msg.c_str());
+  std::fflush(stderr);
+  if (size_ > 1) MPI_Abort(comm_, code);
+  // Single process: a clean exit keeps the exit code meaningful.
+  MPI_Finalize();
+  std::exit(code);
+}
+
+}  // namespace dvhpc

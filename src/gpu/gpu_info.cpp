@@ -1,0 +1,34 @@
+// Compiled into dvhpc_gpu only (DVHPC_ENABLE_CUDA).
+#include <cuda_runtime_api.h>
+#include <cudnn.h>
+#include <nccl.h>
+
+#include "dvhpc/gpu_info.hpp"
+
+namespace dvhpc {
+
+GpuInfo query_gpu_info() {
+  GpuInfo g;
+  g.cuda_compiled = true;
+  cudaRuntimeGetVersion(&g.cuda_runtime_version);
+  cudaDriverGetVersion(&g.cuda_driver_version);
+  g.cudnn_version = static_cast<int>(cudnnGetVersion());
+  ncclGetVersion(&g.nccl_version);
+  int n = 0;
+  cudaError_t rc = cudaGetDeviceCount(&n);
+  if (rc != cudaSuccess) {
+    g.status = cudaGetErrorString(rc);
+    cudaGetLastError();  // clear the sticky error so later probes start clean
+    return g;
+  }
+  g.device_count = n;
+  for (int i = 0; i < n; ++i) {
+    cudaDeviceProp p{};
+    if (cudaGetDeviceProperties(&p, i) == cudaSuccess)
+      g.device_names.push_back(std::string(p.name) + " (sm_" + std::to_string(p.major) +
+                               std::to_string(p.minor) + ")");
+  }
+  return g;
+}
+
+}  // namespace dvhpc

@@ -1,0 +1,17 @@
+// Main of the doctest unit-test executable: MPI (as a singleton, no mpirun
+// needed) and Kokkos are initialised once around all tests.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <Kokkos_Core.hpp>
+
+#include "dvhpc/comm.hpp"
+#include "dvhpc/log.hpp"
+
+int main(int argc, char** argv) {
+  dvhpc::MpiSession mpi(&argc, &argv);
+  dvhpc::log::init(0, "warn");
+  Kokkos::ScopeGuard kokkos(argc, argv);
+  doctest::Context ctx(argc, argv);
+  return ctx.run();
+}
