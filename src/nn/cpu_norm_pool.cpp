@@ -57,8 +57,8 @@ class CpuBatchNorm final : public BatchNormOp {
     }
   }
 
-  void backward(const Tensor& x, const Tensor& gamma, const Tensor& dy, Tensor& dx, Tensor& dgamma,
-                Tensor& dbeta) override {
+  void backward(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& dy, Tensor& dx,
+                Tensor& dgamma, Tensor& dbeta) override {
     Plan& p = plan(x.shape());
     if (!p.bwd_built) {
       auto d = batch_normalization_backward::desc(prop_kind::backward, p.xd, p.xd, s_.eps, flags());
@@ -70,6 +70,7 @@ class CpuBatchNorm final : public BatchNormOp {
                                {DNNL_ARG_DIFF_DST, p.y.at(dy)},
                                {DNNL_ARG_DIFF_SRC, p.dx.at(dx)},
                                {DNNL_ARG_SCALE, scale_.at(gamma)},
+                               {DNNL_ARG_SHIFT, shift_.at(beta)},
                                {DNNL_ARG_MEAN, batch_mean_},
                                {DNNL_ARG_VARIANCE, batch_var_},
                                {DNNL_ARG_DIFF_SCALE, dscale_.at(dgamma)},

@@ -61,7 +61,7 @@ Tensor BatchNorm2d::backward(const Tensor& dy, bool /*need_input_grad*/) {
   need_training_state(x_, name_);
   // The backward primitive always produces dx; it is cheap next to the convs.
   Tensor dx = be_.alloc(x_.shape());
-  op_->backward(x_, gamma_.value, dy, dx, gamma_.grad, beta_.grad);
+  op_->backward(x_, gamma_.value, beta_.value, dy, dx, gamma_.grad, beta_.grad);
   return dx;
 }
 

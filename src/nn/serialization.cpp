@@ -125,7 +125,13 @@ void save_checkpoint(const std::string& path, Model& model, Optimizer* opt) {
 
 void load_checkpoint(const std::string& path, Model& model, Optimizer* opt) {
   Backend& be = model.backend();
+  // Silence HDF5's own error stack for the expected "no such file" case.
+  H5E_auto2_t old_fn = nullptr;
+  void* old_data = nullptr;
+  H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
   if (fid < 0) throw Error(ErrorKind::Input, "nn: cannot open checkpoint " + path);
   H5Handle file(fid, H5Fclose);
   const std::string arch = read_string_attr(file, "arch");

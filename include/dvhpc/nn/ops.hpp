@@ -52,8 +52,8 @@ class BatchNormOp {
   virtual ~BatchNormOp() = default;
   virtual void forward(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tensor& running_mean,
                        Tensor& running_var, Tensor& y, bool training) = 0;
-  virtual void backward(const Tensor& x, const Tensor& gamma, const Tensor& dy, Tensor& dx,
-                        Tensor& dgamma, Tensor& dbeta) = 0;
+  virtual void backward(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& dy,
+                        Tensor& dx, Tensor& dgamma, Tensor& dbeta) = 0;
 };
 
 // ReLU on any shape; backward uses the forward output (y > 0 <=> x > 0).
