@@ -7,6 +7,11 @@
 // The BiLSTM reads every position of the window in both directions; flattening
 // (rather than pooling) keeps which position a signal came from, which matters
 // because the candidate sits at the centre.
+// Hidden size 48 per direction: LSTM cost grows with H*(In+H), and at 48 the
+// fp32 oneDNN CPU path infers ~21,000 candidates/s per core (the project's
+// 20,000/s/core target); H=64 gives ~14,000/s, H=32 ~37,000/s (perf/RESULTS_nn.md).
+// 96 features per position still exceed the 18 input channels five-fold.
+// Set PileupRnnConfig::hidden = 64 or 128 where accuracy proves to need it.
 //
 // Pileup-image CNN, input NCHW [N, C=7, H=100 reads, W=221 positions]:
 //   stem conv3x3/2 (C->32) + BN + ReLU                      -> 32 x 50 x 111
@@ -61,7 +66,7 @@ class Model {
 
 struct PileupRnnConfig {
   int64_t positions = 33, channels = 18;
-  int64_t hidden = 64;  // per direction
+  int64_t hidden = 48;  // per direction (see the throughput note above)
   int layers = 2;
   int64_t fc = 64;
   float dropout = 0.2f;
