@@ -30,7 +30,7 @@ TEST_CASE("nn: freed buffers are reused by the pool") {
   CHECK(other.data() != first);
 }
 
-TEST_CASE("nn: dropout is inverted, seeded and the identity at inference") {
+TEST_CASE("nn: dropout is inverted and seeded and the identity at inference") {
   auto be = make_cpu_backend();
   const int64_t n = 20000;
   Tensor x = be->from_host({n}, std::vector<float>(n, 1.0f));

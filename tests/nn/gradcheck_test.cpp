@@ -63,7 +63,7 @@ void gradcheck(Backend& be, Layer& layer, const Shape& xshape, float tol = 2e-2f
 
 }  // namespace
 
-TEST_CASE("nn: finite-difference gradients of conv2d, dense, pooling, batch norm") {
+TEST_CASE("nn: finite-difference gradients of conv2d dense pooling and batch norm") {
   auto be = make_cpu_backend();
   Rng rng(2);
   Conv2dSpec cs;

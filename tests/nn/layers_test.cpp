@@ -57,10 +57,10 @@ void run_conv(const std::string& name, bool bias) {
 
 }  // namespace
 
-TEST_CASE("nn: conv2d matches PyTorch (stride 2, bias)") { run_conv("conv2d_s2_bias", true); }
-TEST_CASE("nn: conv2d matches PyTorch (1x1, no bias)") { run_conv("conv2d_1x1_nobias", false); }
+TEST_CASE("nn: conv2d matches PyTorch (stride 2 with bias)") { run_conv("conv2d_s2_bias", true); }
+TEST_CASE("nn: conv2d matches PyTorch (1x1 without bias)") { run_conv("conv2d_1x1_nobias", false); }
 
-TEST_CASE("nn: batch norm training, running statistics and inference match PyTorch") {
+TEST_CASE("nn: batch norm training and running statistics and inference match PyTorch") {
   auto be = make_cpu_backend();
   Golden g("batchnorm");
   BatchNorm2d bn(*be, "bn", BatchNormSpec{4, 1e-5f, 0.1f});
@@ -123,7 +123,7 @@ TEST_CASE("nn: dense matches PyTorch") {
   check_close(*be, ps[1]->grad, g["dbias"], "dbias");
 }
 
-TEST_CASE("nn: 2-layer bidirectional LSTM matches PyTorch (forward, dx, weight gradients)") {
+TEST_CASE("nn: 2-layer bidirectional LSTM matches PyTorch (forward and dx and weight gradients)") {
   auto be = make_cpu_backend();
   Golden g("lstm_bi2");
   Rng rng(1);

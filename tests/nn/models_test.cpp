@@ -32,7 +32,7 @@ void check_model(Model& m, const Golden& g, float grad_atol) {
 
 }  // namespace
 
-TEST_CASE("nn: pileup RNN matches PyTorch (logits, loss, all gradients)") {
+TEST_CASE("nn: pileup RNN matches PyTorch (logits and loss and all gradients)") {
   auto be = make_cpu_backend();
   Golden g("model_rnn");
   PileupRnnConfig c;
@@ -46,7 +46,7 @@ TEST_CASE("nn: pileup RNN matches PyTorch (logits, loss, all gradients)") {
   check_model(*m, g, 1e-4f);
 }
 
-TEST_CASE("nn: pileup CNN matches PyTorch (train/eval logits, gradients, running stats)") {
+TEST_CASE("nn: pileup CNN matches PyTorch (train and eval logits and gradients and running stats)") {
   auto be = make_cpu_backend();
   Golden g("model_cnn");
   PileupCnnConfig c;

@@ -8,7 +8,7 @@
 
 using namespace dvhpc::nn;
 
-TEST_CASE("nn: checkpoint round trip restores weights, running stats and Adam state") {
+TEST_CASE("nn: checkpoint round trip restores weights and running stats and Adam state") {
   dvhpc::test::TempDir dir;
   auto be = make_cpu_backend();
   PileupCnnConfig c;

@@ -79,7 +79,7 @@ TEST_CASE("nn gpu: pileup RNN and CNN match PyTorch (fp32)") {
   }
 }
 
-TEST_CASE("nn gpu: full-size models agree with the CPU backend; bf16 within a looser tolerance") {
+TEST_CASE("nn gpu: full-size models agree with the CPU backend and bf16 within a looser tolerance") {
   if (no_gpu()) return;
   for (Precision prec : {Precision::Fp32, Precision::Bf16}) {
     auto cpu = make_backend("cpu");
