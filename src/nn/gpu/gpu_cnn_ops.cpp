@@ -1,6 +1,7 @@
 // cuDNN convolution, batch norm, ReLU and pooling operators. Descriptors,
 // algorithm choices and workspaces are built once per input shape (a plan)
 // and reused; each call only enqueues cuDNN kernels on the backend stream.
+#include <algorithm>
 #include <map>
 
 #include "gpu_common.hpp"

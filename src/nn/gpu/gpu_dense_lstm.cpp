@@ -1,4 +1,5 @@
 // cuBLAS dense and cuDNN (v8 RNN API) LSTM operators.
+#include <algorithm>
 #include <map>
 #include <vector>
 
