@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "test_util.hpp"  // TempDir
+
 namespace dvhpc::test {
 
 struct TestRead {
@@ -45,20 +47,6 @@ inline TestRead make_read(const std::string& contig, int64_t pos1, const std::st
   return r;
 }
 
-// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "dvhpc_test_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 // Writes `contigs` as FASTA (line width 60), bgzipped when `bgzip`, and
 // builds the .fai (and .gzi).
