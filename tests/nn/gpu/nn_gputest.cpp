@@ -17,7 +17,7 @@ namespace {
 
 bool no_gpu() {
   if (gpu_device_count() > 0) return false;
-  std::printf("[nn gputest] no CUDA device visible: skipping\n");
+  std::printf("SKIP: [nn gputest] no CUDA device visible\n");
   return true;
 }
 
