@@ -13,6 +13,10 @@ class Dropout final : public Layer {
   Tensor forward(const Tensor& x, bool training) override;
   Tensor backward(const Tensor& dy, bool need_input_grad) override;
   float p() const { return p_; }
+  // Training calls so far: the mask stream position, saved in training
+  // checkpoints so a resumed run draws the same masks as an uninterrupted one.
+  uint64_t calls() const { return calls_; }
+  void set_calls(uint64_t c) { calls_ = c; }
 
  private:
   float p_;
