@@ -78,6 +78,7 @@ struct TrainConfig {
   std::vector<std::string> examples;  // example HDF5 files
   std::string model = "rnn";          // rnn | cnn
   int epochs = 10;
+  int64_t max_steps = 0;              // stop after this many steps (0 = no limit)
   int batch_size = 256;
   double learning_rate = 1e-3;
   double weight_decay = 1e-4;

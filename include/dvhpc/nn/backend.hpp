@@ -87,8 +87,10 @@ class Backend {
 
 // "cpu", "gpu" or "auto" (GPU when built with CUDA and a device is present).
 // Requesting "gpu" without one throws ErrorKind::Config with the reason.
+// `local_rank` picks the GPU (local_rank % visible devices), so ranks on one
+// node each take their own device.
 std::unique_ptr<Backend> make_backend(const std::string& kind = "auto",
-                                      Precision gpu_precision = Precision::Fp32);
+                                      Precision gpu_precision = Precision::Fp32, int local_rank = 0);
 std::unique_ptr<Backend> make_cpu_backend();
 // Number of usable CUDA devices (0 when built without CUDA).
 int gpu_device_count();
