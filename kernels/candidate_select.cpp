@@ -113,16 +113,4 @@ std::string Candidate::to_string() const {
   return s;
 }
 
-void normalize_allele(int64_t& pos, std::string& ref, std::string& alt) {
-  while (ref.size() > 1 && alt.size() > 1 && ref.back() == alt.back()) {
-    ref.pop_back();
-    alt.pop_back();
-  }
-  size_t k = 0;
-  while (k + 1 < ref.size() && k + 1 < alt.size() && ref[k] == alt[k]) ++k;
-  pos += static_cast<int64_t>(k);
-  ref.erase(0, k);
-  alt.erase(0, k);
-}
-
 }  // namespace dvhpc

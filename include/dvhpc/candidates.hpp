@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dvhpc/config.hpp"
+#include "dvhpc/normalize.hpp"  // normalize_allele, used with candidates
 
 namespace dvhpc {
 
@@ -31,10 +32,5 @@ struct Candidate {
   // "chr20:10000123 A>G,AT" (1-based), for messages and tests.
   std::string to_string() const;
 };
-
-// Reduces (pos, ref, alt) to its minimal form: common suffix trimmed, then
-// common prefix trimmed (keeping one base each), moving pos right. Used to
-// compare alleles written against different REF spans (truth vs candidates).
-void normalize_allele(int64_t& pos, std::string& ref, std::string& alt);
 
 }  // namespace dvhpc
