@@ -31,8 +31,19 @@ class Error : public std::runtime_error {
   ErrorKind kind() const noexcept { return kind_; }
   int exit_code() const noexcept { return static_cast<int>(kind_); }
 
+  // Marks an error that every rank throws identically (e.g. rank 0's failure
+  // broadcast after a collective step): main() then prints it once and all
+  // ranks exit, instead of every rank printing and aborting.
+  static Error on_all_ranks(ErrorKind kind, const std::string& msg) {
+    Error e(kind, msg);
+    e.all_ranks_ = true;
+    return e;
+  }
+  bool all_ranks() const noexcept { return all_ranks_; }
+
  private:
   ErrorKind kind_;
+  bool all_ranks_ = false;
 };
 
 [[noreturn]] void throw_library_error(const char* lib, const char* expr, const char* file, int line,

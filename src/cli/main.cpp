@@ -94,6 +94,13 @@ int main(int argc, char** argv) {
   try {
     run_command(RunContext{cfg, world, times, args});
   } catch (const Error& e) {
+    if (e.all_ranks()) {
+      // Every rank holds the same error: print once, exit together.
+      if (world.is_root()) std::fprintf(stderr, "dvhpc: error: %s\n", e.what());
+      std::fflush(stderr);
+      MPI_Finalize();
+      return e.exit_code();
+    }
     world.abort_with(e.what(), e.exit_code());
   } catch (const std::exception& e) {
     world.abort_with(std::string("internal error: ") + e.what(),

@@ -68,7 +68,7 @@ void run_eval(const RunContext& ctx) {
   outcome = ctx.comm.broadcast(outcome, 0);
   if (outcome.empty()) return;
   const size_t nl = outcome.find('\n');
-  throw Error(static_cast<ErrorKind>(std::stoi(outcome.substr(0, nl))), outcome.substr(nl + 1));
+  throw Error::on_all_ranks(static_cast<ErrorKind>(std::stoi(outcome.substr(0, nl))), outcome.substr(nl + 1));
 }
 
 }  // namespace dvhpc

@@ -40,7 +40,7 @@ H5File::H5File(const Comm& comm, std::string path) : comm_(comm), path_(std::mov
   if (!ok) {
     if (file_ >= 0) H5Fclose(file_);
     file_ = -1;
-    throw Error(ErrorKind::Output, "cannot create HDF5 file '" + tmp_ +
+    throw Error::on_all_ranks(ErrorKind::Output, "cannot create HDF5 file '" + tmp_ +
                                        "' (is the output directory writable and on a shared file system?)");
   }
 }
@@ -153,7 +153,7 @@ void H5File::commit() {
   if (comm_.is_root() && std::rename(tmp_.c_str(), path_.c_str()) != 0)
     err = "cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno);
   err = comm_.broadcast(err);
-  if (!err.empty()) throw Error(ErrorKind::Output, err);
+  if (!err.empty()) throw Error::on_all_ranks(ErrorKind::Output, err);
   committed_ = true;
 }
 

@@ -140,7 +140,7 @@ int64_t write_vcf_collective(const Comm& comm, const std::string& path,
   }
   // Rank 0's failure must reach every rank, or they would carry on alone.
   std::string err = comm.broadcast(error, 0);
-  if (!err.empty()) throw Error(ErrorKind::Output, err);
+  if (!err.empty()) throw Error::on_all_ranks(ErrorKind::Output, err);
   return written;
 }
 
