@@ -52,6 +52,8 @@ reference: $D/ref.fa
 reads: [$D/sim.bam]
 regions: ["$W"]
 output: $D/examples
+partition:
+  shard_size: 250000
 truth:
   vcf: $D/truth.vcf.gz
   bed: $D/window.bed
