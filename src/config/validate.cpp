@@ -126,8 +126,13 @@ void validate(const Config& c) {
     if (!c.regions_bed.empty()) require_file("regions", c.regions_bed, "regions BED");
   }
   if (cmd == "make-examples") {
-    require_file("truth.vcf", c.truth.vcf, "truth VCF");
-    require_file("truth.bed", c.truth.bed, "confident-regions BED");
+    // Truth is optional: without it the examples are unlabelled (-1), as
+    // `call` needs them; with it, both files are needed (labels are only
+    // trusted inside the confident regions).
+    if (!c.truth.vcf.empty() || !c.truth.bed.empty()) {
+      require_file("truth.vcf", c.truth.vcf, "truth VCF (or leave truth.vcf and truth.bed empty for unlabelled examples)");
+      require_file("truth.bed", c.truth.bed, "confident-regions BED (or leave truth.vcf and truth.bed empty for unlabelled examples)");
+    }
   }
   if (cmd == "train") {
     if (c.train.examples.empty()) bad("train.examples", "is required (example HDF5 files)");

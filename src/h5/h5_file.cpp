@@ -60,20 +60,32 @@ void H5File::create_group(const std::string& name) {
 template <typename T>
 void H5File::write_rows(const std::string& name, hid_t type, const T* data, int64_t local_rows,
                         int64_t cols) {
+  write_nd(name, type, data, local_rows, cols > 1 ? std::vector<int64_t>{cols} : std::vector<int64_t>{});
+}
+
+void H5File::write_nd(const std::string& name, hid_t type, const void* data, int64_t local_rows,
+                      const std::vector<int64_t>& row_shape) {
   std::vector<int64_t> counts = comm_.allgather(local_rows);
   int64_t offset = 0, total = 0;
   for (int r = 0; r < comm_.size(); ++r) {
     if (r < comm_.rank()) offset += counts[r];
     total += counts[r];
   }
-  const int rank = cols > 1 ? 2 : 1;
-  hsize_t dims[2] = {static_cast<hsize_t>(total), static_cast<hsize_t>(cols)};
-  H5Handle fspace{H5Screate_simple(rank, dims, nullptr), H5Sclose};
+  const int rank = 1 + static_cast<int>(row_shape.size());
+  hsize_t row_elems = 1;
+  std::vector<hsize_t> dims{static_cast<hsize_t>(total)};
+  for (int64_t d : row_shape) {
+    dims.push_back(static_cast<hsize_t>(d));
+    row_elems *= static_cast<hsize_t>(d);
+  }
+  H5Handle fspace{H5Screate_simple(rank, dims.data(), nullptr), H5Sclose};
   H5Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
-  if (total > 0) {
-    hsize_t chunk[2] = {std::min<hsize_t>(kChunkRows / std::max<hsize_t>(1, cols) + 1, dims[0]),
-                        dims[1]};
-    DVHPC_CHECK_H5(H5Pset_chunk(dcpl.id, rank, chunk));
+  if (total > 0 && row_elems > 0) {
+    // Whole rows per chunk (~64k elements), so reading one row (an image)
+    // decompresses little more than that row.
+    std::vector<hsize_t> chunk(dims);
+    chunk[0] = std::min<hsize_t>(kChunkRows / std::max<hsize_t>(1, row_elems) + 1, dims[0]);
+    DVHPC_CHECK_H5(H5Pset_chunk(dcpl.id, rank, chunk.data()));
     DVHPC_CHECK_H5(H5Pset_deflate(dcpl.id, 4));
   }
   H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
@@ -82,19 +94,45 @@ void H5File::write_rows(const std::string& name, hid_t type, const T* data, int6
                 H5Dclose};
   if (dset.id < 0) throw Error(ErrorKind::Output, "cannot create dataset '" + name + "' in " + tmp_);
 
-  hsize_t start[2] = {static_cast<hsize_t>(offset), 0};
-  hsize_t count[2] = {static_cast<hsize_t>(local_rows), static_cast<hsize_t>(cols)};
+  std::vector<hsize_t> start(static_cast<size_t>(rank), 0), count(dims);
+  start[0] = static_cast<hsize_t>(offset);
+  count[0] = static_cast<hsize_t>(local_rows);
   if (local_rows > 0)
-    DVHPC_CHECK_H5(H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, start, nullptr, count, nullptr));
+    DVHPC_CHECK_H5(H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
   else
     DVHPC_CHECK_H5(H5Sselect_none(fspace.id));
-  H5Handle mspace{H5Screate_simple(rank, count, nullptr), H5Sclose};
+  H5Handle mspace{H5Screate_simple(rank, count.data(), nullptr), H5Sclose};
   if (local_rows == 0) H5Sselect_none(mspace.id);
   H5Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
   // Compressed datasets can only be written collectively in parallel HDF5.
   DVHPC_CHECK_H5(H5Pset_dxpl_mpio(dxpl.id, H5FD_MPIO_COLLECTIVE));
-  if (total > 0) DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, data));
+  if (total > 0 && row_elems > 0) DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, data));
 }
+
+namespace {
+template <typename T> hid_t native_type();
+template <> hid_t native_type<uint8_t>() { return H5T_NATIVE_UINT8; }
+template <> hid_t native_type<int8_t>() { return H5T_NATIVE_INT8; }
+template <> hid_t native_type<int32_t>() { return H5T_NATIVE_INT32; }
+template <> hid_t native_type<int64_t>() { return H5T_NATIVE_INT64; }
+template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+}  // namespace
+
+template <typename T>
+void H5File::write_array(const std::string& name, const std::vector<T>& local, const std::vector<int64_t>& row_shape) {
+  int64_t row_elems = 1;
+  for (int64_t d : row_shape) row_elems *= d;
+  DVHPC_ASSERT(row_elems > 0 && local.size() % static_cast<size_t>(row_elems) == 0,
+               "array size is not a multiple of the row size");
+  write_nd(name, native_type<T>(), local.data(), static_cast<int64_t>(local.size()) / row_elems, row_shape);
+}
+template void H5File::write_array(const std::string&, const std::vector<uint8_t>&, const std::vector<int64_t>&);
+template void H5File::write_array(const std::string&, const std::vector<int8_t>&, const std::vector<int64_t>&);
+template void H5File::write_array(const std::string&, const std::vector<int32_t>&, const std::vector<int64_t>&);
+template void H5File::write_array(const std::string&, const std::vector<int64_t>&, const std::vector<int64_t>&);
+template void H5File::write_array(const std::string&, const std::vector<float>&, const std::vector<int64_t>&);
+template void H5File::write_array(const std::string&, const std::vector<double>&, const std::vector<int64_t>&);
 
 void H5File::write_column(const std::string& n, const std::vector<int32_t>& v) {
   write_rows(n, H5T_NATIVE_INT32, v.data(), static_cast<int64_t>(v.size()), 1);

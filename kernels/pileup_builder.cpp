@@ -1,0 +1,174 @@
+#include "kernels/pileup_builder.hpp"
+
+#include <algorithm>
+
+#include "dvhpc/pileup_features.hpp"
+#include "dvhpc/pileup_image.hpp"
+#include "kernels/pileup_features.hpp"
+#include "kernels/pileup_image.hpp"
+
+namespace dvhpc {
+namespace {
+
+using kernels::MemSpace;
+
+template <class T>
+Kokkos::View<T*, MemSpace> to_device(const std::string& label, const std::vector<T>& v) {
+  Kokkos::View<T*, MemSpace> d(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), v.size());
+  if (!v.empty()) Kokkos::deep_copy(d, kernels::HostUnmanaged<const T>(v.data(), v.size()));
+  return d;
+}
+
+// splitmix64: the downsampling key of a read at a site.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+PileupBuilder::PileupBuilder(const PileupConfig& cfg, int min_base_quality)
+    : cfg_(cfg), min_bq_(min_base_quality) {}
+
+int64_t PileupBuilder::image_size() const {
+  return static_cast<int64_t>(cfg_.height) * cfg_.width * pileup_channels(cfg_);
+}
+int64_t PileupBuilder::feature_size() const {
+  return static_cast<int64_t>(cfg_.feature_window) * kNumFeatureChannels;
+}
+
+void PileupBuilder::build(const ReadBatch& batch, const Region& window, const std::string& ref,
+                          const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
+                          std::vector<uint8_t>& images, std::vector<float>& features) const {
+  // Bounded device memory: at most kBatch images (~130 kB each) at once.
+  constexpr size_t kBatch = 1024;
+  if (queries.size() > kBatch) {
+    for (size_t i = 0; i < queries.size(); i += kBatch) {
+      const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
+                                           queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
+      build(batch, window, ref, sites, part, images, features);
+    }
+    return;
+  }
+  const int64_t n = static_cast<int64_t>(queries.size());
+  if (n == 0) return;
+  const int max_reads = cfg_.max_reads;
+
+  // Reads overlapping each site's POS, in start order (ties by QNAME hash).
+  // The batch is sorted by start, so they lie in [first start > POS - span, POS].
+  int64_t span = 1;
+  for (size_t i = 0; i < batch.size(); ++i) span = std::max(span, batch.end[i] - batch.pos[i]);
+  std::vector<std::vector<int32_t>> site_reads(sites.size());
+  std::vector<std::vector<int32_t>> site_rows(sites.size());  // image rows: indices into site_reads
+  for (size_t s = 0; s < sites.size(); ++s) {
+    const int64_t p = sites[s].pos;
+    auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), p - span);
+    auto hi = std::upper_bound(batch.pos.begin(), batch.pos.end(), p);
+    auto& rd = site_reads[s];
+    for (auto it = lo; it != hi; ++it) {
+      const size_t i = static_cast<size_t>(it - batch.pos.begin());
+      if (batch.end[i] > p) rd.push_back(static_cast<int32_t>(i));
+    }
+    std::stable_sort(rd.begin(), rd.end(), [&](int32_t a, int32_t b) {
+      return std::make_pair(batch.pos[a], batch.name_hash[a]) < std::make_pair(batch.pos[b], batch.name_hash[b]);
+    });
+    // Deterministic downsampling: keep the max_reads smallest keys, in start order.
+    std::vector<int32_t> order(rd.size());
+    for (size_t k = 0; k < rd.size(); ++k) order[k] = static_cast<int32_t>(k);
+    if (rd.size() > static_cast<size_t>(max_reads)) {
+      auto key = [&](int32_t k) { return mix(batch.name_hash[rd[k]] ^ mix(static_cast<uint64_t>(p))); };
+      std::nth_element(order.begin(), order.begin() + max_reads, order.end(),
+                       [&](int32_t a, int32_t b) { return key(a) < key(b); });
+      order.resize(static_cast<size_t>(max_reads));
+      std::sort(order.begin(), order.end());
+    }
+    site_rows[s] = std::move(order);
+  }
+
+  // Example tables (host).
+  std::vector<int64_t> centre(n), entry_off(n + 1, 0), allele_off(n + 1, 0), allele_pos, allele_seq_off;
+  std::vector<int32_t> entry_read, img_rows(static_cast<size_t>(n) * max_reads, -1), allele_type, allele_len;
+  std::vector<uint8_t> allele_queried, allele_seq;
+  for (int64_t e = 0; e < n; ++e) {
+    const ExampleQuery& q = queries[e];
+    const Candidate& site = sites.at(static_cast<size_t>(q.site));
+    centre[e] = site.pos;
+    const auto& rd = site_reads[q.site];
+    for (size_t k = 0; k < site_rows[q.site].size(); ++k)
+      img_rows[e * max_reads + k] = static_cast<int32_t>(entry_read.size()) + site_rows[q.site][k];
+    entry_read.insert(entry_read.end(), rd.begin(), rd.end());
+    entry_off[e + 1] = static_cast<int64_t>(entry_read.size());
+    for (size_t a = 0; a < site.alts.size(); ++a) {
+      const MinimalAllele m = minimal_allele(site, a);
+      allele_pos.push_back(m.pos);
+      allele_type.push_back(m.type);
+      allele_len.push_back(m.length);
+      allele_seq_off.push_back(static_cast<int64_t>(allele_seq.size()));
+      for (char c : m.seq) allele_seq.push_back(base_code(c));
+      const bool queried = static_cast<int32_t>(a) == q.alt[0] || (q.n_alts == 2 && static_cast<int32_t>(a) == q.alt[1]);
+      allele_queried.push_back(queried ? 1 : 0);
+    }
+    allele_off[e + 1] = static_cast<int64_t>(allele_pos.size());
+  }
+  std::vector<uint8_t> ref_codes(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) ref_codes[i] = base_code(ref[i]);
+  std::vector<uint8_t> mapq = batch.mapq;
+  std::vector<int32_t> tlen = batch.insert_size;
+  mapq.resize(batch.size(), 0);
+  tlen.resize(batch.size(), 0);
+
+  // Device copies.
+  kernels::PileupReadViews<MemSpace> r;
+  r.reads.pos = to_device("pos", batch.pos);
+  r.reads.cigar_offset = to_device("cigar_offset", batch.cigar_offset);
+  r.reads.cigar = to_device("cigar", batch.cigar);
+  r.reads.seq_offset = to_device("seq_offset", batch.seq_offset);
+  r.reads.bases = to_device("bases", batch.bases);
+  r.reads.quals = to_device("quals", batch.quals);
+  r.reads.reverse = to_device("reverse", batch.reverse);
+  r.mapq = to_device("mapq", mapq);
+  r.tlen = to_device("tlen", tlen);
+  kernels::ExampleViews<MemSpace> ex;
+  ex.centre = to_device("centre", centre);
+  ex.entry_off = to_device("entry_off", entry_off);
+  ex.entry_read = to_device("entry_read", entry_read);
+  ex.entry_support = kernels::U8View<MemSpace>("entry_support", entry_read.size());
+  ex.img_rows = to_device("img_rows", img_rows);
+  ex.allele_off = to_device("allele_off", allele_off);
+  ex.allele_pos = to_device("allele_pos", allele_pos);
+  ex.allele_type = to_device("allele_type", allele_type);
+  ex.allele_len = to_device("allele_len", allele_len);
+  ex.allele_seq_off = to_device("allele_seq_off", allele_seq_off);
+  ex.allele_queried = to_device("allele_queried", allele_queried);
+  ex.allele_seq = to_device("allele_seq", allele_seq);
+  ex.ref = to_device("ref", ref_codes);
+  ex.win_begin = window.begin;
+
+  using Policy = Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<int64_t>>;
+  Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, n), kernels::SupportFunctor<MemSpace>{r, ex});
+
+  const int C = pileup_channels(cfg_);
+  kernels::ImageView<MemSpace> img("pileup_images", static_cast<size_t>(n), cfg_.height, cfg_.width, C);
+  Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
+                       kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
+                                                             cfg_.insert_size_channel});
+  kernels::FeatureView<MemSpace> feat("pileup_features", static_cast<size_t>(n), cfg_.feature_window,
+                                      kNumFeatureChannels);
+  Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
+                       kernels::PileupFeatureFunctor<MemSpace>{r, ex, feat, min_bq_});
+  Kokkos::fence();
+
+  const size_t img_at = images.size(), feat_at = features.size();
+  images.resize(img_at + static_cast<size_t>(n * image_size()));
+  features.resize(feat_at + static_cast<size_t>(n * feature_size()));
+  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
+      images.data() + img_at, static_cast<size_t>(n), cfg_.height, cfg_.width, C);
+  Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
+      features.data() + feat_at, static_cast<size_t>(n), cfg_.feature_window, kNumFeatureChannels);
+  Kokkos::deep_copy(himg, img);
+  Kokkos::deep_copy(hfeat, feat);
+}
+
+}  // namespace dvhpc

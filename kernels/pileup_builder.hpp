@@ -1,0 +1,43 @@
+// Host wrapper of the pileup kernels: for one shard's reads and candidate
+// sites it selects the reads of every example on the host (reads overlapping
+// the site's POS, sorted by start; the image keeps at most max_reads, chosen
+// by a hash of QNAME and POS), copies everything to the device, runs the
+// support, image and feature kernels, and appends the results to host
+// buffers in example order.
+//
+//   PileupBuilder b(cfg.pileup, cfg.candidates.min_base_quality);
+//   auto queries = example_queries(sites);
+//   b.build(batch, shard.padded, seq, sites, queries, images, features);
+//   // images: += n * H * W * C uint8, features: += n * window * 18 float
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dvhpc/candidates.hpp"
+#include "dvhpc/config.hpp"
+#include "dvhpc/examples.hpp"
+#include "dvhpc/read_batch.hpp"
+
+namespace dvhpc {
+
+class PileupBuilder {
+ public:
+  PileupBuilder(const PileupConfig& cfg, int min_base_quality);
+
+  // `window`: the region the batch's reads were loaded for; `ref`: its bases.
+  // Sites must lie inside the window. Appends to `images` and `features`.
+  void build(const ReadBatch& batch, const Region& window, const std::string& ref,
+             const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
+             std::vector<uint8_t>& images, std::vector<float>& features) const;
+
+  int64_t image_size() const;    // H * W * C
+  int64_t feature_size() const;  // window * 18
+
+ private:
+  PileupConfig cfg_;
+  int min_bq_;
+};
+
+}  // namespace dvhpc

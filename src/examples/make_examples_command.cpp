@@ -1,0 +1,79 @@
+#include <array>
+#include <memory>
+
+#include "dvhpc/example_store.hpp"
+#include "dvhpc/labels.hpp"
+#include "dvhpc/log.hpp"
+#include "dvhpc/make_examples.hpp"
+#include "kernels/pileup_builder.hpp"
+#include "src/pipeline/shard_pipeline.hpp"
+
+namespace dvhpc {
+
+void run_make_examples(const RunContext& ctx) {
+  const Config& cfg = ctx.cfg;
+  const Comm& comm = ctx.comm;
+  StageTimes& times = ctx.times;
+
+  ShardPipeline pipeline(ctx);
+  std::unique_ptr<TruthSet> truth;
+  if (!cfg.truth.vcf.empty()) {
+    ScopedStage st(times, "setup");
+    truth = std::make_unique<TruthSet>(cfg.truth.vcf, cfg.truth.bed, pipeline.reference());
+  }
+  if (pipeline.samples().size() > 1 && comm.is_root())
+    log::warn("make-examples uses the first of {} samples ('{}')", pipeline.samples().size(),
+              pipeline.samples()[0].name);
+
+  PileupBuilder builder(cfg.pileup, cfg.candidates.min_base_quality);
+  ExampleBuffer buf;
+  int64_t outside = 0;
+  pipeline.run("make-examples", [&](ShardWork& w) {
+    std::vector<Candidate> sites;
+    std::vector<ExampleQuery> queries;
+    std::vector<int8_t> labels;
+    {
+      ScopedStage st(times, "labels");
+      for (const auto& q : example_queries(w.candidates[0])) {
+        const Candidate& site = w.candidates[0][static_cast<size_t>(q.site)];
+        const int8_t label = truth ? truth->label(site, q) : -1;
+        if (truth && label < 0) {
+          ++outside;
+          continue;
+        }
+        if (sites.empty() || !(sites.back().pos == site.pos && sites.back().contig == site.contig))
+          sites.push_back(site);
+        ExampleQuery kept = q;
+        kept.site = static_cast<int32_t>(sites.size() - 1);
+        queries.push_back(kept);
+        labels.push_back(label);
+      }
+    }
+    {
+      ScopedStage st(times, "examples");
+      builder.build(w.batches[0], w.shard.padded, w.seq, sites, queries, buf.images, buf.features);
+      for (size_t i = 0; i < queries.size(); ++i)
+        buf.add_meta(sites[static_cast<size_t>(queries[i].site)], queries[i], labels[i]);
+    }
+  });
+
+  // Counts per class and variant type (for the log; training wants balance).
+  std::vector<double> counts(4 * 4, 0.0);  // (label + 1) x variant type
+  for (size_t i = 0; i < buf.size(); ++i) counts[static_cast<size_t>(buf.labels[i] + 1) * 4 + buf.variant_type[i]] += 1;
+  for (auto& c : counts) c = static_cast<double>(comm.allreduce_sum(static_cast<int64_t>(c)));
+  const int64_t total = comm.allreduce_sum(static_cast<int64_t>(buf.size()));
+  const int64_t total_outside = comm.allreduce_sum(outside);
+  {
+    ScopedStage st(times, "write");
+    write_example_store(comm, cfg.output + ".examples.h5", buf, cfg);
+  }
+  log::info("{} examples -> {}.examples.h5 ({} outside truth.bed dropped)", total, cfg.output, total_outside);
+  static const char* cls[] = {"unlabelled", "hom-ref", "het", "hom-alt"};
+  static const char* types[] = {"SNP", "insertion", "deletion", "complex"};
+  for (int l = 0; l < 4; ++l)
+    for (int t = 0; t < 4; ++t)
+      if (counts[static_cast<size_t>(l * 4 + t)] > 0)
+        log::info("  {:>10} {:>9}: {:.0f}", cls[l], types[t], counts[static_cast<size_t>(l * 4 + t)]);
+}
+
+}  // namespace dvhpc

@@ -1,0 +1,93 @@
+#include "shard_pipeline.hpp"
+
+#include "dvhpc/log.hpp"
+#include "dvhpc/progress.hpp"
+
+namespace dvhpc {
+namespace {
+
+std::vector<Sample> open_samples(const Config& cfg, const Reference& ref) {
+  std::vector<Sample> samples;
+  for (const auto& path : cfg.reads) {
+    Sample s;
+    s.loader = std::make_unique<ReadLoader>(path, cfg.filters, cfg.reference);
+    s.contigs = match_contigs(s.loader->contigs(), ref.contigs(), cfg.contig_aliases,
+                              cfg.auto_chr_prefix, path, cfg.reference);
+    // With several BAMs, `sample:` cannot name them all; each uses its @RG.
+    s.name = s.loader->sample_name(cfg.reads.size() == 1 ? cfg.sample : "");
+    for (const auto& other : samples)
+      if (other.name == s.name)
+        throw Error(ErrorKind::Input, "reads '" + path + "' and '" + other.loader->path() +
+                                          "' have the same sample name '" + s.name +
+                                          "'; several BAMs of one sample should be merged first");
+    samples.push_back(std::move(s));
+  }
+  return samples;
+}
+
+}  // namespace
+
+ShardPipeline::ShardPipeline(const RunContext& ctx) : ctx_(ctx) {
+  const Config& cfg = ctx.cfg;
+  {
+    ScopedStage st(ctx.times, "setup");
+    ref_ = std::make_unique<Reference>(cfg.reference);
+    samples_ = open_samples(cfg, *ref_);
+  }
+  ScopedStage st(ctx.times, "partition");
+  shards_ = make_shards(target_regions(cfg, *ref_), cfg.partition, *ref_);
+  std::vector<double> weights(shards_.size(), 0.0);
+  for (const auto& s : samples_) {
+    auto w = estimate_shard_weights(shards_, *s.loader, s.contigs);
+    for (size_t i = 0; i < w.size(); ++i) weights[i] += w[i];
+  }
+  mine_ = assign_shards(shards_, weights, ctx.comm.size())[static_cast<size_t>(ctx.comm.rank())];
+  double my_weight = 0;
+  for (int64_t i : mine_) my_weight += weights[static_cast<size_t>(i)];
+  int64_t bases = 0;
+  for (const auto& s : shards_) bases += s.region.length();
+  log::info("{} shard(s) over {:.2f} Mb for {} sample(s); rank 0 has {} shard(s), estimated {:.0f} reads",
+            shards_.size(), bases / 1e6, samples_.size(), mine_.size(), my_weight);
+}
+
+void ShardPipeline::run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard) {
+  const Config& cfg = ctx_.cfg;
+  StageTimes& times = ctx_.times;
+  std::vector<AlleleCounter> counters;
+  for (size_t s = 0; s < samples_.size(); ++s) counters.emplace_back(cfg.candidates);
+  std::vector<ReadBatch> batches(samples_.size());
+  Progress progress(progress_name, static_cast<int64_t>(mine_.size()), "shards",
+                    ctx_.comm.is_root() && cfg.progress);
+  for (int64_t idx : mine_) {
+    const Shard& sh = shards_[static_cast<size_t>(idx)];
+    std::string seq;
+    {
+      ScopedStage st(times, "load");
+      seq = ref_->fetch(sh.padded);
+    }
+    std::vector<std::vector<Candidate>> per_sample(samples_.size());
+    for (size_t s = 0; s < samples_.size(); ++s) {
+      {
+        ScopedStage st(times, "load");
+        batches[s].clear();
+        samples_[s].loader->load(sh.padded, samples_[s].contigs, batches[s]);
+        n_reads_ += static_cast<int64_t>(batches[s].size());
+      }
+      {
+        ScopedStage st(times, "count");
+        counters[s].count(batches[s], sh.padded, seq);
+      }
+      {
+        ScopedStage st(times, "candidates");
+        per_sample[s] = counters[s].candidates(sh.region);
+        n_candidates_ += static_cast<int64_t>(per_sample[s].size());
+      }
+    }
+    ShardWork work{sh, seq, batches, per_sample, counters};
+    on_shard(work);
+    progress.tick();
+  }
+  progress.finish();
+}
+
+}  // namespace dvhpc

@@ -1,0 +1,75 @@
+// The front half shared by `call` and `make-examples`: open the reference and
+// the reads of every sample, cut the targets into shards, balance them over
+// ranks, then per shard of this rank
+//
+//   fetch reference (padded) -> load reads (per sample) -> count (Kokkos)
+//   -> candidates (Kokkos, core only) -> callback(ShardWork)
+//
+// The callback sees the shard's reads, reference and counters while they are
+// still valid (batches and device views are reused by the next shard), so a
+// command adds its own per-shard work (VCF block, examples) without copying.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dvhpc/candidates.hpp"
+#include "dvhpc/commands.hpp"
+#include "dvhpc/contigs.hpp"
+#include "dvhpc/partition.hpp"
+#include "dvhpc/read_batch.hpp"
+#include "dvhpc/reads.hpp"
+#include "dvhpc/reference.hpp"
+#include "kernels/allele_counter.hpp"
+
+namespace dvhpc {
+
+// One input sample: its loader, contig map and name.
+struct Sample {
+  std::unique_ptr<ReadLoader> loader;
+  ContigMap contigs;
+  std::string name;
+};
+
+// What the callback gets for one shard (valid during the call only).
+struct ShardWork {
+  const Shard& shard;
+  const std::string& seq;                            // reference bases of shard.padded
+  const std::vector<ReadBatch>& batches;             // per sample, reads of shard.padded
+  const std::vector<std::vector<Candidate>>& candidates;  // per sample, inside shard.region
+  std::vector<AlleleCounter>& counters;              // per sample, counts of shard.padded
+};
+
+class ShardPipeline {
+ public:
+  // Runs the "setup" and "partition" stages (collective: none here, but
+  // every rank must construct it).
+  explicit ShardPipeline(const RunContext& ctx);
+
+  const Reference& reference() const { return *ref_; }
+  const std::vector<Sample>& samples() const { return samples_; }
+  const std::vector<Shard>& shards() const { return shards_; }
+  // Indices into shards() that this rank processes, in genome order.
+  const std::vector<int64_t>& my_shards() const { return mine_; }
+
+  // Processes this rank's shards in order, calling `on_shard` for each
+  // (timed by the callback itself). Progress is reported as `progress_name`.
+  void run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard);
+
+  // Reads loaded and candidate sites (summed over samples) on this rank.
+  int64_t reads_loaded() const { return n_reads_; }
+  int64_t candidate_sites() const { return n_candidates_; }
+
+ private:
+  const RunContext& ctx_;
+  std::unique_ptr<Reference> ref_;
+  std::vector<Sample> samples_;
+  std::vector<Shard> shards_;
+  std::vector<int64_t> mine_;
+  int64_t n_reads_ = 0, n_candidates_ = 0;
+};
+
+}  // namespace dvhpc
