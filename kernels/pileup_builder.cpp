@@ -41,14 +41,15 @@ int64_t PileupBuilder::feature_size() const {
 
 void PileupBuilder::build(const ReadBatch& batch, const Region& window, const std::string& ref,
                           const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
-                          std::vector<uint8_t>& images, std::vector<float>& features) const {
+                          std::vector<uint8_t>& images, std::vector<float>& features,
+                          bool with_images) const {
   // Bounded device memory: at most kBatch images (~130 kB each) at once.
   constexpr size_t kBatch = 1024;
   if (queries.size() > kBatch) {
     for (size_t i = 0; i < queries.size(); i += kBatch) {
       const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
                                            queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
-      build(batch, window, ref, sites, part, images, features);
+      build(batch, window, ref, sites, part, images, features, with_images);
     }
     return;
   }
@@ -150,25 +151,30 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, n), kernels::SupportFunctor<MemSpace>{r, ex});
 
   const int C = pileup_channels(cfg_);
-  kernels::ImageView<MemSpace> img("pileup_images", static_cast<size_t>(n), cfg_.height, cfg_.width, C);
-  Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
-                       kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
-                                                             cfg_.insert_size_channel});
+  // `call` builds images only for the candidates the RNN is unsure about.
+  kernels::ImageView<MemSpace> img("pileup_images", with_images ? static_cast<size_t>(n) : 0, cfg_.height,
+                                   cfg_.width, C);
+  if (with_images)
+    Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
+                         kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
+                                                               cfg_.insert_size_channel});
   kernels::FeatureView<MemSpace> feat("pileup_features", static_cast<size_t>(n), cfg_.feature_window,
                                       kNumFeatureChannels);
   Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
                        kernels::PileupFeatureFunctor<MemSpace>{r, ex, feat, min_bq_});
   Kokkos::fence();
 
-  const size_t img_at = images.size(), feat_at = features.size();
-  images.resize(img_at + static_cast<size_t>(n * image_size()));
+  const size_t feat_at = features.size();
   features.resize(feat_at + static_cast<size_t>(n * feature_size()));
-  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
-      images.data() + img_at, static_cast<size_t>(n), cfg_.height, cfg_.width, C);
   Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
       features.data() + feat_at, static_cast<size_t>(n), cfg_.feature_window, kNumFeatureChannels);
-  Kokkos::deep_copy(himg, img);
   Kokkos::deep_copy(hfeat, feat);
+  if (!with_images) return;
+  const size_t img_at = images.size();
+  images.resize(img_at + static_cast<size_t>(n * image_size()));
+  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
+      images.data() + img_at, static_cast<size_t>(n), cfg_.height, cfg_.width, C);
+  Kokkos::deep_copy(himg, img);
 }
 
 }  // namespace dvhpc

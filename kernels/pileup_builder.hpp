@@ -30,7 +30,7 @@ class PileupBuilder {
   // Sites must lie inside the window. Appends to `images` and `features`.
   void build(const ReadBatch& batch, const Region& window, const std::string& ref,
              const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
-             std::vector<uint8_t>& images, std::vector<float>& features) const;
+             std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true) const;
 
   int64_t image_size() const;    // H * W * C
   int64_t feature_size() const;  // window * 18

@@ -34,7 +34,10 @@ bcftools view -r "$WINDOW" "$BASIS/HG002_GRCh38_v4.2.1_benchmark.chr20_first5Mb.
 tabix -f -p vcf truth.vcf.gz
 for h in 1 2; do
   samtools faidx ref.fa "$WINDOW" | bcftools consensus -H $h truth.vcf.gz > hap$h.fa 2> consensus$h.log
-  art_illumina -ss HS25 -i hap$h.fa -p -l 150 -f "$PER_HAP" -m 400 -s 50 -rs $h -o h${h}_ -na > art$h.log
+  # ART_EXTRA adds options, e.g. "-qs -10 -qs2 -10" for noisier reads (more error-driven
+  # candidates, i.e. more hom-ref training examples).
+  # shellcheck disable=SC2086
+  art_illumina -ss HS25 -i hap$h.fa -p -l 150 -f "$PER_HAP" -m 400 -s 50 -rs $h -o h${h}_ -na ${ART_EXTRA:-} > art$h.log
 done
 cat h1_1.fq h2_1.fq > r1.fq
 cat h1_2.fq h2_2.fq > r2.fq

@@ -52,4 +52,11 @@ inline int pileup_channels(const PileupConfig& cfg) { return cfg.insert_size_cha
 // Reference rows at the top of an image.
 inline int pileup_reference_rows(const PileupConfig& cfg) { return cfg.height - cfg.max_reads; }
 
+// The networks take float NCHW in [0, 1]; images are stored uint8 HWC.
+inline void image_to_nchw(const uint8_t* hwc, int64_t H, int64_t W, int64_t C, float* chw) {
+  for (int64_t h = 0; h < H; ++h)
+    for (int64_t w = 0; w < W; ++w)
+      for (int64_t c = 0; c < C; ++c) chw[(c * H + h) * W + w] = hwc[(h * W + w) * C + c] * (1.0f / 255.0f);
+}
+
 }  // namespace dvhpc

@@ -1,48 +1,45 @@
 #include <memory>
-#include <numeric>
 
+#include "call_records.hpp"
 #include "candidate_records.hpp"
 #include "dvhpc/call.hpp"
+#include "dvhpc/genotyper.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/vcf_writer.hpp"
+#include "dvhpc/build_info.hpp"
 #include "dvhpc/version.hpp"
 #include "src/pipeline/shard_pipeline.hpp"
 
 namespace dvhpc {
 namespace {
 
-// Candidate columns for PREFIX.h5 (one row per site of this rank).
-struct CandidateColumns {
-  std::vector<std::string> contig, ref, alts;
-  std::vector<int64_t> pos;
-  std::vector<int32_t> depth, n_alts;
-  void add(const Candidate& c) {
-    contig.push_back(c.contig);
-    pos.push_back(c.pos + 1);  // 1-based, as in the VCF
-    ref.push_back(c.ref);
-    std::string a;
-    for (const auto& x : c.alts) a += (a.empty() ? "" : ",") + x;
-    alts.push_back(a);
-    depth.push_back(c.total);
-    n_alts.push_back(static_cast<int32_t>(c.alts.size()));
-  }
-};
-
-void write_results_h5(const RunContext& ctx, const CandidateColumns& cols) {
+void write_results_h5(const RunContext& ctx, const CallColumns& cols, const std::vector<std::string>& samples) {
   H5File f(ctx.comm, ctx.cfg.output + ".h5");
-  f.create_group("/candidates");
-  f.write_column("/candidates/contig", cols.contig);
-  f.write_column("/candidates/pos", cols.pos);
-  f.write_column("/candidates/ref", cols.ref);
-  f.write_column("/candidates/alts", cols.alts);
-  f.write_column("/candidates/depth", cols.depth);
-  f.write_column("/candidates/n_alts", cols.n_alts);
+  const int64_t ns = static_cast<int64_t>(samples.size());
+  f.create_group("/calls");
+  f.write_column("/calls/contig", cols.contig);
+  f.write_column("/calls/pos", cols.pos);
+  f.write_column("/calls/ref", cols.ref);
+  f.write_column("/calls/alt", cols.alt);
+  f.write_column("/calls/qual", cols.qual);
+  // Variants x samples: alt copies (0 hom-ref, 1 het, 2 hom-alt or two alts).
+  f.write_matrix("/genotypes", cols.genotypes, ns);
+  f.write_attribute("/genotypes", "samples", [&] {
+    std::string j;
+    for (const auto& s : samples) j += (j.empty() ? "" : ",") + s;
+    return j;
+  }());
+  f.write_attribute("/genotypes", "encoding", "alt allele copies: 0, 1, 2");
+  f.write_array("/probabilities", cols.probabilities, {ns, 3});
+  f.write_attribute("/probabilities", "axes", "variant, sample, P(0/1/2 alt copies)");
   f.create_group("/provenance");
   f.write_attribute("/provenance", "config", ctx.cfg.to_yaml());
   f.write_attribute("/provenance", "versions", version_report());
+  f.write_attribute("/provenance", "model_rnn", ctx.cfg.model.rnn);
+  f.write_attribute("/provenance", "model_cnn", ctx.cfg.model.cnn_gq_threshold > 0 ? ctx.cfg.model.cnn : "(not used)");
   f.write_attribute("/provenance", "command_line", "dvhpc call " + ctx.args.config_path);
-  // /timings: rank x stage seconds so far (this stage itself excluded).
+  // /timings: rank x stage seconds (this write itself excluded).
   std::vector<std::string> names;
   for (const auto& s : ctx.times.stages()) names.push_back(s.first);
   std::vector<double> row;
@@ -62,37 +59,56 @@ void run_call(const RunContext& ctx) {
   StageTimes& times = ctx.times;
 
   ShardPipeline pipeline(ctx);
-  std::vector<std::pair<int64_t, std::string>> vcf_blocks;
-  CandidateColumns cols;
-  pipeline.run("call", [&](ShardWork& w) {
-    ScopedStage st(times, "candidates");
-    std::string block = candidate_vcf_block(w.candidates);
-    vcf_blocks.emplace_back(w.shard.index, std::move(block));
-    // One HDF5 row per site: the first sample's view (the VCF has them all).
-    if (!w.candidates.empty())
-      for (const auto& c : w.candidates[0]) cols.add(c);
-  });
-  const Reference* ref = &pipeline.reference();
-  const auto& samples = pipeline.samples();
-  const int64_t n_reads = pipeline.reads_loaded(), n_candidates = pipeline.candidate_sites();
+  std::unique_ptr<Genotyper> genotyper;
+  {
+    ScopedStage st(times, "setup");
+    genotyper = std::make_unique<Genotyper>(cfg, comm.local_rank());
+  }
+  log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), cfg.model.rnn,
+            cfg.model.cnn_gq_threshold > 0 ? cfg.model.cnn : "off", cfg.model.cnn_gq_threshold);
 
-  int64_t total_reads = comm.allreduce_sum(n_reads);
-  int64_t total_candidates = comm.allreduce_sum(n_candidates);
+  std::vector<std::pair<int64_t, std::string>> cand_blocks, call_blocks;
+  CallColumns cols;
+  int64_t n_variants = 0;
+  pipeline.run("call", [&](ShardWork& w) {
+    std::vector<MergedSite> sites;
+    {
+      ScopedStage st(times, "candidates");
+      sites = merge_sites(w.candidates);
+      cand_blocks.emplace_back(w.shard.index, candidate_vcf_block(sites));
+    }
+    std::vector<Candidate> union_sites;
+    for (const auto& m : sites) union_sites.push_back(m.site);
+    // Every sample is genotyped at the union of the samples' candidate sites.
+    std::vector<std::vector<GenotypeCall>> calls;
+    for (size_t s = 0; s < w.batches.size(); ++s)
+      calls.push_back(genotyper->genotype(w.batches[s], w.shard.padded, w.seq, union_sites, times));
+    ScopedStage st(times, "postprocess");
+    std::string vcf;
+    n_variants += add_call_records(sites, calls, vcf, cols);
+    call_blocks.emplace_back(w.shard.index, std::move(vcf));
+  });
+
+  const auto& stats = genotyper->stats();
+  const int64_t total_reads = comm.allreduce_sum(pipeline.reads_loaded());
+  const int64_t total_sites = comm.allreduce_sum(stats.sites);
+  const int64_t total_cnn = comm.allreduce_sum(stats.cnn_sites);
+  const int64_t total_variants = comm.allreduce_sum(n_variants);
   {
     ScopedStage st(times, "write");
     std::vector<VcfContig> contigs;
-    for (const auto& c : ref->contigs()) contigs.push_back({c.name, c.length});
+    for (const auto& c : pipeline.reference().contigs()) contigs.push_back({c.name, c.length});
     std::vector<std::string> names;
-    for (const auto& s : samples) names.push_back(s.name);
+    for (const auto& s : pipeline.samples()) names.push_back(s.name);
+    std::vector<std::string> header = call_vcf_header();
+    header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING));
     write_vcf_collective(comm, cfg.output + ".candidates.vcf.gz", candidate_vcf_header(), contigs, names,
-                         vcf_blocks);
-    write_results_h5(ctx, cols);
+                         cand_blocks);
+    write_vcf_collective(comm, cfg.output + ".vcf.gz", header, contigs, names, call_blocks);
+    write_results_h5(ctx, cols, names);
   }
-  log::info("{} reads, {} candidate sites -> {}.candidates.vcf.gz, {}.h5", total_reads, total_candidates,
-            cfg.output, cfg.output);
-  if (comm.is_root())
-    log::warn("genotyping skipped: this build has no trained RNN/CNN models yet, so 'call' stops after "
-            "the candidate stage (candidates are sites to genotype, not variant calls)");
+  log::info("{} reads, {} candidate sites ({} re-examined by the CNN), {} variant records -> {}.vcf.gz, {}.h5",
+            total_reads, total_sites, total_cnn, total_variants, cfg.output, cfg.output);
 }
 
 }  // namespace dvhpc

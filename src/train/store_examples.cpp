@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dvhpc/error.hpp"
+#include "dvhpc/pileup_image.hpp"
 
 namespace dvhpc::train {
 namespace {
@@ -63,11 +64,7 @@ void StoreImageExamples::read(const std::vector<int64_t>& idx, float* x, int32_t
     raw.resize(static_cast<size_t>(n) * local.size());
     stores_[f]->read_images(local, raw.data());
     for (size_t j = 0; j < slots.size(); ++j) {
-      const uint8_t* src = raw.data() + static_cast<int64_t>(j) * n;  // H, W, C
-      float* dst = x + static_cast<int64_t>(slots[j]) * n;             // C, H, W
-      for (int64_t h = 0; h < H; ++h)
-        for (int64_t w = 0; w < W; ++w)
-          for (int64_t c = 0; c < C; ++c) dst[(c * H + h) * W + w] = src[(h * W + w) * C + c] * (1.0f / 255.0f);
+      image_to_nchw(raw.data() + static_cast<int64_t>(j) * n, H, W, C, x + static_cast<int64_t>(slots[j]) * n);
       y[slots[j]] = labels_[static_cast<size_t>(idx[slots[j]])];
     }
   }

@@ -1,0 +1,155 @@
+#include "dvhpc/genotyper.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "dvhpc/error.hpp"
+#include "dvhpc/examples.hpp"
+#include "dvhpc/nn/backend.hpp"
+#include "dvhpc/nn/model.hpp"
+#include "dvhpc/nn/serialization.hpp"
+#include "dvhpc/pileup_features.hpp"
+#include "dvhpc/pileup_image.hpp"
+#include "dvhpc/timer.hpp"
+
+namespace dvhpc {
+namespace {
+
+nn::Precision precision_of(const std::string& p) {
+  if (p == "bf16") return nn::Precision::Bf16;
+  if (p == "fp16") return nn::Precision::Fp16;
+  return nn::Precision::Fp32;
+}
+
+// The path as given, else (relative paths only) under the source tree, where
+// the shipped models live; throws naming the key when neither exists.
+std::string resolve_model(const std::string& path, const std::string& key) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) return path;
+  const std::string shipped = std::string(DVHPC_SOURCE_ROOT) + "/" + path;
+  if (!path.empty() && path[0] != '/' && ::stat(shipped.c_str(), &st) == 0) return shipped;
+  throw Error(ErrorKind::Input, "config key '" + key + "': model file '" + path +
+                                    "' does not exist (the shipped models are in models/; train your own "
+                                    "with dvhpc train)");
+}
+
+// Posterior per site from per-example probabilities, examples in
+// example_queries() order.
+std::vector<GenotypeCall> site_calls(const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& qs,
+                                     const std::vector<float>& probs, const std::vector<int32_t>& which) {
+  std::vector<std::vector<AltSetPrediction>> preds(sites.size());
+  for (size_t e = 0; e < qs.size(); ++e) {
+    AltSetPrediction p;
+    for (int k = 0; k < qs[e].n_alts; ++k) p.alts.push_back(qs[e].alt[k] + 1);
+    for (int c = 0; c < 3; ++c) p.probs[static_cast<size_t>(c)] = probs[e * 3 + static_cast<size_t>(c)];
+    preds[static_cast<size_t>(which[e])].push_back(std::move(p));
+  }
+  std::vector<GenotypeCall> out;
+  for (size_t s = 0; s < sites.size(); ++s)
+    out.push_back(call_genotype(static_cast<int>(sites[s].alts.size()), preds[s]));
+  return out;
+}
+
+}  // namespace
+
+Genotyper::Genotyper(const Config& cfg, int local_rank)
+    : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality) {
+  be_ = nn::make_backend(cfg.model.device, precision_of(cfg.model.precision), local_rank);
+  const std::string rnn_path = resolve_model(cfg.model.rnn, "model.rnn");
+  nn::PileupRnnConfig rc;
+  rc.positions = cfg.pileup.feature_window;
+  rc.channels = kNumFeatureChannels;
+  rnn_ = nn::make_pileup_rnn(*be_, rc);
+  nn::load_checkpoint(rnn_path, *rnn_);
+  if (cfg.model.cnn_gq_threshold > 0) {
+    const std::string cnn_path = resolve_model(cfg.model.cnn, "model.cnn");
+    nn::PileupCnnConfig cc;
+    cc.channels = pileup_channels(cfg.pileup);
+    cc.height = cfg.pileup.height;
+    cc.width = cfg.pileup.width;
+    cnn_ = nn::make_pileup_cnn(*be_, cc);
+    nn::load_checkpoint(cnn_path, *cnn_);
+  }
+}
+
+Genotyper::~Genotyper() = default;
+
+std::string Genotyper::backend_name() const { return be_->name(); }
+
+std::vector<float> Genotyper::predict(nn::Model& m, const std::vector<float>& x, int64_t n,
+                                      const std::vector<int64_t>& shape) {
+  const int64_t numel = nn::shape_numel(shape);
+  const int64_t bs = std::max(1, cfg_.model.batch_size);
+  std::vector<float> probs(static_cast<size_t>(n) * 3);
+  for (int64_t b = 0; b < n; b += bs) {
+    const int64_t k = std::min(bs, n - b);
+    nn::Shape s{k};
+    s.insert(s.end(), shape.begin(), shape.end());
+    nn::Tensor t = be_->alloc(s);
+    be_->upload(x.data() + b * numel, t);
+    nn::Tensor p = m.predict(t);
+    be_->download(p, probs.data() + b * 3);
+  }
+  return probs;
+}
+
+std::vector<GenotypeCall> Genotyper::genotype(const ReadBatch& batch, const Region& window, const std::string& ref,
+                                              const std::vector<Candidate>& sites, StageTimes& times) {
+  if (sites.empty()) return {};
+  std::vector<ExampleQuery> qs = example_queries(sites);
+  std::vector<int32_t> which;
+  for (const auto& q : qs) which.push_back(q.site);
+  std::vector<uint8_t> no_images;
+  std::vector<float> features;
+  {
+    ScopedStage st(times, "features");
+    builder_.build(batch, window, ref, sites, qs, no_images, features, false);
+  }
+  std::vector<float> probs;
+  {
+    ScopedStage st(times, "rnn");
+    probs = predict(*rnn_, features, static_cast<int64_t>(qs.size()),
+                    {cfg_.pileup.feature_window, kNumFeatureChannels});
+  }
+  std::vector<GenotypeCall> calls = site_calls(sites, qs, probs, which);
+  stats_.sites += static_cast<int64_t>(sites.size());
+  stats_.examples += static_cast<int64_t>(qs.size());
+  if (!cnn_) return calls;
+
+  // Hard sites: re-examined by the CNN on pileup images.
+  std::vector<Candidate> hard;
+  std::vector<size_t> hard_index;
+  for (size_t s = 0; s < sites.size(); ++s)
+    if (calls[s].gq < cfg_.model.cnn_gq_threshold) {
+      hard.push_back(sites[s]);
+      hard_index.push_back(s);
+    }
+  if (hard.empty()) return calls;
+  std::vector<ExampleQuery> hq = example_queries(hard);
+  std::vector<int32_t> hwhich;
+  for (const auto& q : hq) hwhich.push_back(q.site);
+  const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
+  std::vector<float> x(hq.size() * static_cast<size_t>(H * W * C));
+  {
+    ScopedStage st(times, "images");
+    std::vector<uint8_t> images;
+    std::vector<float> unused;
+    builder_.build(batch, window, ref, hard, hq, images, unused, true);
+    for (size_t e = 0; e < hq.size(); ++e)
+      image_to_nchw(images.data() + e * static_cast<size_t>(H * W * C), H, W, C,
+                    x.data() + e * static_cast<size_t>(H * W * C));
+  }
+  std::vector<float> hprobs;
+  {
+    ScopedStage st(times, "cnn");
+    hprobs = predict(*cnn_, x, static_cast<int64_t>(hq.size()), {C, H, W});
+  }
+  std::vector<GenotypeCall> hcalls = site_calls(hard, hq, hprobs, hwhich);
+  for (size_t i = 0; i < hard.size(); ++i) calls[hard_index[i]] = hcalls[i];
+  stats_.cnn_sites += static_cast<int64_t>(hard.size());
+  stats_.cnn_examples += static_cast<int64_t>(hq.size());
+  return calls;
+}
+
+}  // namespace dvhpc
