@@ -2,6 +2,7 @@
 
 #include "call_records.hpp"
 #include "candidate_records.hpp"
+#include "shard_cache.hpp"
 #include "dvhpc/call.hpp"
 #include "dvhpc/genotyper.hpp"
 #include "dvhpc/h5_file.hpp"
@@ -70,24 +71,48 @@ void run_call(const RunContext& ctx) {
   std::vector<std::pair<int64_t, std::string>> cand_blocks, call_blocks;
   CallColumns cols;
   int64_t n_variants = 0;
-  pipeline.run("call", [&](ShardWork& w) {
-    std::vector<MergedSite> sites;
-    {
-      ScopedStage st(times, "candidates");
-      sites = merge_sites(w.candidates);
-      cand_blocks.emplace_back(w.shard.index, candidate_vcf_block(sites));
-    }
-    std::vector<Candidate> union_sites;
-    for (const auto& m : sites) union_sites.push_back(m.site);
-    // Every sample is genotyped at the union of the samples' candidate sites.
-    std::vector<std::vector<GenotypeCall>> calls;
-    for (size_t s = 0; s < w.batches.size(); ++s)
-      calls.push_back(genotyper->genotype(w.batches[s], w.shard.padded, w.seq, union_sites, times));
-    ScopedStage st(times, "postprocess");
-    std::string vcf;
-    n_variants += add_call_records(sites, calls, vcf, cols);
-    call_blocks.emplace_back(w.shard.index, std::move(vcf));
-  });
+  auto keep = [&](int64_t shard, ShardResult& r) {
+    cand_blocks.emplace_back(shard, std::move(r.candidate_vcf));
+    call_blocks.emplace_back(shard, std::move(r.call_vcf));
+    auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    append(cols.contig, r.cols.contig);
+    append(cols.ref, r.cols.ref);
+    append(cols.alt, r.cols.alt);
+    append(cols.pos, r.cols.pos);
+    append(cols.qual, r.cols.qual);
+    append(cols.genotypes, r.cols.genotypes);
+    append(cols.probabilities, r.cols.probabilities);
+    n_variants += r.variants;
+  };
+  // Same command started again after a crash: finished shards are reused.
+  ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING);
+  pipeline.run(
+      "call",
+      [&](ShardWork& w) {
+        ShardResult r;
+        std::vector<MergedSite> sites;
+        {
+          ScopedStage st(times, "candidates");
+          sites = merge_sites(w.candidates);
+          r.candidate_vcf = candidate_vcf_block(sites);
+        }
+        std::vector<Candidate> union_sites;
+        for (const auto& m : sites) union_sites.push_back(m.site);
+        // Every sample is genotyped at the union of the samples' candidate sites.
+        std::vector<std::vector<GenotypeCall>> calls;
+        for (size_t s = 0; s < w.batches.size(); ++s)
+          calls.push_back(genotyper->genotype(w.batches[s], w.shard.padded, w.seq, union_sites, times));
+        ScopedStage st(times, "postprocess");
+        r.variants = add_call_records(sites, calls, r.call_vcf, r.cols);
+        cache.store(w.shard.index, r);
+        keep(w.shard.index, r);
+      },
+      [&](const Shard& sh) {
+        ShardResult r;
+        if (!cache.load(sh.index, r)) return false;
+        keep(sh.index, r);
+        return true;
+      });
 
   const auto& stats = genotyper->stats();
   const int64_t total_reads = comm.allreduce_sum(pipeline.reads_loaded());
@@ -107,6 +132,7 @@ void run_call(const RunContext& ctx) {
     write_vcf_collective(comm, cfg.output + ".vcf.gz", header, contigs, names, call_blocks);
     write_results_h5(ctx, cols, names);
   }
+  cache.remove_all();
   log::info("{} reads, {} candidate sites ({} re-examined by the CNN), {} variant records -> {}.vcf.gz, {}.h5",
             total_reads, total_sites, total_cnn, total_variants, cfg.output, cfg.output);
 }

@@ -50,7 +50,8 @@ ShardPipeline::ShardPipeline(const RunContext& ctx) : ctx_(ctx) {
             shards_.size(), bases / 1e6, samples_.size(), mine_.size(), my_weight);
 }
 
-void ShardPipeline::run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard) {
+void ShardPipeline::run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard,
+                        const std::function<bool(const Shard&)>& already_done) {
   const Config& cfg = ctx_.cfg;
   StageTimes& times = ctx_.times;
   std::vector<AlleleCounter> counters;
@@ -60,6 +61,10 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
                     ctx_.comm.is_root() && cfg.progress);
   for (int64_t idx : mine_) {
     const Shard& sh = shards_[static_cast<size_t>(idx)];
+    if (already_done && already_done(sh)) {
+      progress.tick();
+      continue;
+    }
     std::string seq;
     {
       ScopedStage st(times, "load");

@@ -57,7 +57,11 @@ class ShardPipeline {
 
   // Processes this rank's shards in order, calling `on_shard` for each
   // (timed by the callback itself). Progress is reported as `progress_name`.
-  void run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard);
+  // `already_done` (optional) is asked first for each shard; when it returns
+  // true (e.g. the result was restored from a previous, interrupted run) the
+  // shard is neither loaded nor passed to `on_shard`.
+  void run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard,
+           const std::function<bool(const Shard&)>& already_done = nullptr);
 
   // Reads loaded and candidate sites (summed over samples) on this rank.
   int64_t reads_loaded() const { return n_reads_; }
