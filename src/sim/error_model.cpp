@@ -22,7 +22,7 @@ ErrorModel::ErrorModel(int read_length) : len_(read_length) {
       double x = static_cast<double>(c) / std::max(1, len_ - 1);
       // Mean Q ~37 at the start falling to ~27 (read 1) / ~24 (read 2) at the end.
       double mean = (mate == 0 ? 37.0 - 10.0 * x * x : 36.0 - 12.0 * x * x);
-      double low_frac = 0.02 + 0.06 * x;  // occasional low-quality calls, more at the end
+      double low_frac = 0.01 + 0.03 * x;  // occasional low-quality calls, more at the end
       for (int i = 0; i < 256; ++i) {
         double q = rng.chance(low_frac) ? 2.0 + rng.uniform() * (mean - 12.0) : mean + 2.0 * rng.normal();
         draws[static_cast<size_t>(i)] = std::clamp(static_cast<int>(std::lround(q)), kMinQ, kMaxQ);
