@@ -6,7 +6,7 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 
 #include "dvhpc/error.hpp"
 
@@ -81,12 +81,21 @@ void encode_read(const Fragment& f, int which, int32_t tid, const std::string& q
     throw Error(ErrorKind::Internal, "bam_aux_append failed for read " + qname);
 }
 
-BamPartWriter::BamPartWriter(const std::string& path, int threads, int level) : path_(path) {
+BamPartWriter::BamPartWriter(const std::string& path, int threads, int level, const std::string& header_text)
+    : path_(path) {
   std::string mode = "w" + std::to_string(level);
   fp_ = bgzf_open(path.c_str(), mode.c_str());
   if (!fp_) fail("cannot create", path);
   if (threads > 1 && bgzf_mt(fp_, threads, 256) < 0)
     throw Error(ErrorKind::Library, "bgzf_mt failed for '" + path + "'");
+  if (!header_text.empty()) {
+    sam_hdr_t* hdr = sam_hdr_parse(header_text.size(), header_text.c_str());
+    if (!hdr) throw Error(ErrorKind::Internal, "bad SAM header:\n" + header_text);
+    int rc = bam_hdr_write(fp_, hdr);
+    sam_hdr_destroy(hdr);
+    // The header ends its own block, as samtools writes it.
+    if (rc < 0 || bgzf_flush(fp_) < 0) fail("cannot write the BAM header to", path);
+  }
 }
 
 BamPartWriter::~BamPartWriter() {
@@ -103,40 +112,39 @@ void BamPartWriter::close() {
   if (rc < 0) fail("cannot close", path_);
 }
 
-void assemble_bam(const std::string& out, const std::string& header_text, const std::vector<std::string>& parts,
+void assemble_bam(const std::string& out, const std::string& first, const std::vector<std::string>& parts,
                   int threads) {
-  const std::string tag = ".tmp-" + std::to_string(::getpid());
-  const std::string tmp = out + tag, head = out + tag + ".header", tmp_bai = tmp + ".bai";
+  const std::string tmp_bai = first + ".bai";
   try {
-    {
-      // The header in its own BGZF blocks (bgzf_close ends them; the EOF it adds is dropped below).
-      samFile* fp = sam_open(head.c_str(), "wb");
-      if (!fp) fail("cannot create", head);
-      sam_hdr_t* hdr = sam_hdr_parse(header_text.size(), header_text.c_str());
-      int rc = hdr ? sam_hdr_write(fp, hdr) : -1;
-      if (hdr) sam_hdr_destroy(hdr);
-      if (sam_close(fp) < 0 || rc < 0) fail("cannot write the BAM header to", head);
-    }
-    std::FILE* o = std::fopen(tmp.c_str(), "wb");
-    if (!o) fail("cannot create", tmp);
-    append_without_eof(o, head, tmp);
-    for (const auto& p : parts) append_without_eof(o, p, tmp);
+    // Drop the EOF marker of the first part, then append the rest after it.
+    std::error_code ec;
+    auto size = std::filesystem::file_size(first, ec);
+    if (ec) fail("cannot read", first);
+    std::FILE* in = std::fopen(first.c_str(), "rb");
+    if (!in) fail("cannot open", first);
+    unsigned char tail[28] = {0};
+    bool has_eof = size >= 28 && std::fseek(in, static_cast<long>(size - 28), SEEK_SET) == 0 &&
+                   std::fread(tail, 1, 28, in) == 28 && std::memcmp(tail, kBgzfEof, 28) == 0;
+    std::fclose(in);
+    if (has_eof) std::filesystem::resize_file(first, size - 28, ec);
+    if (ec) fail("cannot truncate", first);
+    std::FILE* o = std::fopen(first.c_str(), "ab");
+    if (!o) fail("cannot append to", first);
+    for (const auto& p : parts) append_without_eof(o, p, first);
     bool ok = std::fwrite(kBgzfEof, 1, 28, o) == 28;
     ok = std::fclose(o) == 0 && ok;
-    if (!ok) fail("cannot write", tmp);
-    if (sam_index_build3(tmp.c_str(), tmp_bai.c_str(), 0, threads) < 0)
-      throw Error(ErrorKind::Output, "building the BAM index of '" + tmp + "' failed (unsorted records?)");
+    if (!ok) fail("cannot write", first);
+    if (sam_index_build3(first.c_str(), tmp_bai.c_str(), 0, threads) < 0)
+      throw Error(ErrorKind::Output, "building the BAM index of '" + first + "' failed (unsorted records?)");
     // Index first, then the BAM: the BAM's final name appears last.
-    if (std::rename(tmp_bai.c_str(), (out + ".bai").c_str()) != 0 || std::rename(tmp.c_str(), out.c_str()) != 0)
+    if (std::rename(tmp_bai.c_str(), (out + ".bai").c_str()) != 0 || std::rename(first.c_str(), out.c_str()) != 0)
       fail("cannot rename into", out);
   } catch (...) {
-    std::remove(tmp.c_str());
+    std::remove(first.c_str());
     std::remove(tmp_bai.c_str());
-    std::remove(head.c_str());
     for (const auto& p : parts) std::remove(p.c_str());
     throw;
   }
-  std::remove(head.c_str());
   for (const auto& p : parts) std::remove(p.c_str());
 }
 

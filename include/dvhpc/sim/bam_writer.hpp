@@ -4,10 +4,11 @@
 // BAM is a BGZF stream, and BGZF blocks are independent gzip members, so
 // valid BAM = header blocks + record blocks of rank 0 + record blocks of
 // rank 1 + ... + the EOF marker. Each rank compresses its own sorted records
-// (multi-threaded BGZF) into a part file without header; rank 0 writes the
-// header into its own blocks and concatenates header and parts, dropping each
-// part's EOF marker, then builds the index. Because each part holds whole
-// spans in genome order, the concatenation is sorted.
+// (multi-threaded BGZF) into a part file; rank 0's part begins with the
+// header in its own blocks. Rank 0 then appends the other parts to its own,
+// dropping each EOF marker (so its records are never copied), builds the
+// index and renames the result. Because each part holds whole spans in
+// genome order, the concatenation is sorted.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +38,11 @@ std::string bam_header_text(const std::vector<BamContig>& contigs, const std::st
 void encode_read(const Fragment& f, int which, int32_t tid, const std::string& qname,
                  const std::string& read_group, bam1_t* b);
 
-// A BGZF file of BAM records without header.
+// A BGZF file of BAM records, with the header first when `header_text` is
+// not empty (rank 0's part).
 class BamPartWriter {
  public:
-  BamPartWriter(const std::string& path, int threads, int level);
+  BamPartWriter(const std::string& path, int threads, int level, const std::string& header_text = "");
   ~BamPartWriter();
   BamPartWriter(const BamPartWriter&) = delete;
   BamPartWriter& operator=(const BamPartWriter&) = delete;
@@ -52,10 +54,11 @@ class BamPartWriter {
   BGZF* fp_ = nullptr;
 };
 
-// Writes `header_text` and the parts (in order) as `out` with its .bai:
-// both go to temporary names first and are renamed when complete. Parts are
-// removed afterwards. Throws Error(Output) on failure.
-void assemble_bam(const std::string& out, const std::string& header_text, const std::vector<std::string>& parts,
+// Appends `parts` (in order) to `first` (the part holding the header), builds
+// the index and renames both to `out` and `out`.bai, index first, so no
+// partial file ever has the final name. Parts are removed; on failure
+// `first` is removed too. Throws Error(Output).
+void assemble_bam(const std::string& out, const std::string& first, const std::vector<std::string>& parts,
                   int threads);
 
 }  // namespace dvhpc::sim
