@@ -84,3 +84,36 @@ TEST_CASE("ErrorModel: observed mismatch rate per quality matches 10^(-Q/10)") {
   // Random sequence has few homopolymers >= 4, so indel errors are rare but present.
   CHECK(indel_reads < 100);
 }
+
+TEST_CASE("ErrorModel: homopolymer runs gain or lose a base at the expected rate, left-aligned") {
+  // A run of 10 A between flanks without runs: every read covers it in its interior cycles.
+  std::string ref;
+  for (int i = 0; i < 100; ++i) ref += "CGT"[i % 3];
+  ref += std::string(10, 'A');
+  for (int i = 0; i < 100; ++i) ref += "CGT"[i % 3];
+  Haplotype h = build_haplotype(ref, 1000, {}, 0);
+  ErrorModel em(150);
+  SimRng rng(22);
+  SimRead r;
+  std::vector<int64_t> scratch;
+  const int n = 50000;
+  int ins = 0, del = 0, misplaced = 0;
+  for (int i = 0; i < n; ++i) {
+    REQUIRE(sequence_read(h, 30, false, 0, em, rng, r, scratch));
+    int64_t rp = r.pos;
+    for (uint32_t op : r.cigar) {
+      int len = static_cast<int>(bam_cigar_oplen(op));
+      if (bam_cigar_op(op) == BAM_CINS) ++ins;
+      if (bam_cigar_op(op) == BAM_CDEL) ++del;
+      // Both kinds sit at the run's left end (reference 1100), as an aligner would put them.
+      if ((bam_cigar_op(op) == BAM_CINS || bam_cigar_op(op) == BAM_CDEL) && rp != 1100) ++misplaced;
+      if (bam_cigar_op(op) != BAM_CINS) rp += len;
+    }
+  }
+  double expected = n * ErrorModel::homopolymer_indel_prob(10);  // 70
+  INFO(ins << " insertions, " << del << " deletions, expected " << expected << " in all");
+  CHECK(std::abs(ins + del - expected) < 5 * std::sqrt(expected));
+  CHECK(ins > 0);
+  CHECK(del > 0);
+  CHECK(misplaced == 0);
+}
