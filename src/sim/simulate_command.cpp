@@ -56,6 +56,9 @@ void run_simulate(const RunContext& ctx) {
   std::vector<Region> regions;
   {
     ScopedStage st(times, "setup");
+    if (cfg.reference.empty() && !cfg.simulate.variants_vcf.empty())
+      throw Error(ErrorKind::Config, "config key 'simulate.variants_vcf' needs 'reference:' (the VCF's "
+                                     "positions refer to a reference; without one the genome is random)");
     if (local.reference.empty()) {
       local.reference = cfg.output + ".fa";
       on_root(comm, [&] { sim::write_random_fasta(local.reference, "sim1", cfg.simulate.genome_length, cfg.simulate.seed); });
