@@ -99,6 +99,7 @@ struct SimulateConfig {
   double indel_rate = 1e-4;
   double het_fraction = 0.6;
   uint64_t seed = 1;
+  std::string variants_vcf;  // plant these variants instead of random ones
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 #include "dvhpc/error.hpp"
 #include "dvhpc/eval.hpp"
 #include "dvhpc/make_examples.hpp"
+#include "dvhpc/sim/simulate.hpp"
 #include "dvhpc/train.hpp"
 
 namespace dvhpc {
@@ -14,6 +15,7 @@ void run_command(const RunContext& ctx) {
   if (cmd == "make-examples") return run_make_examples(ctx);
   if (cmd == "train") return run_train(ctx);
   if (cmd == "eval") return run_eval(ctx);
+  if (cmd == "simulate") return run_simulate(ctx);
   throw Error(ErrorKind::Config, "command '" + cmd +
                                      "' is not available in this version of dvhpc yet (see README, Status)");
 }

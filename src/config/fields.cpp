@@ -134,6 +134,8 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(double, "simulate.indel_rate", simulate.indel_rate, "indels per base"),
       DVHPC_FIELD(double, "simulate.het_fraction", simulate.het_fraction, "fraction of variants het"),
       DVHPC_FIELD(uint64_t, "simulate.seed", simulate.seed, "random seed"),
+      DVHPC_FIELD(std::string, "simulate.variants_vcf", simulate.variants_vcf,
+                  "VCF of variants to plant (replaces the random ones)"),
   };
 
   // `regions:` is special: a BED path or a list of region strings.

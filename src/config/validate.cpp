@@ -145,6 +145,8 @@ void validate(const Config& c) {
     if (!c.reference.empty()) check_reference(c);
   }
   if (cmd == "simulate" && !c.reference.empty()) check_reference(c);
+  if (cmd == "simulate" && !c.simulate.variants_vcf.empty())
+    require_file("simulate.variants_vcf", c.simulate.variants_vcf, "variants VCF");
   if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train")
     check_output_prefix(c.output);
 }
