@@ -1,3 +1,5 @@
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "call_records.hpp"
@@ -86,6 +88,11 @@ void run_call(const RunContext& ctx) {
   };
   // Same command started again after a crash: finished shards are reused.
   ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING);
+  // Fault injection for the resume test (tests/cli/call_robustness.sh): the
+  // rank dies like a killed job after finishing this many shards.
+  const char* fail_env = std::getenv("DVHPC_FAULT_AFTER_SHARDS");
+  const int64_t fail_after = fail_env ? std::atoll(fail_env) : -1;
+  int64_t finished = 0;
   pipeline.run(
       "call",
       [&](ShardWork& w) {
@@ -106,6 +113,11 @@ void run_call(const RunContext& ctx) {
         r.variants = add_call_records(sites, calls, r.call_vcf, r.cols);
         cache.store(w.shard.index, r);
         keep(w.shard.index, r);
+        if (++finished == fail_after) {
+          std::fprintf(stderr, "dvhpc: DVHPC_FAULT_AFTER_SHARDS=%lld: simulating a crash\n",
+                       static_cast<long long>(fail_after));
+          std::_Exit(9);
+        }
       },
       [&](const Shard& sh) {
         ShardResult r;
