@@ -16,12 +16,6 @@
 namespace dvhpc {
 namespace {
 
-nn::Precision precision_of(const std::string& p) {
-  if (p == "bf16") return nn::Precision::Bf16;
-  if (p == "fp16") return nn::Precision::Fp16;
-  return nn::Precision::Fp32;
-}
-
 // The path as given, else (relative paths only) under the source tree, where
 // the shipped models live; throws naming the key when neither exists.
 std::string resolve_model(const std::string& path, const std::string& key) {
@@ -55,7 +49,7 @@ std::vector<GenotypeCall> site_calls(const std::vector<Candidate>& sites, const 
 
 Genotyper::Genotyper(const Config& cfg, int local_rank)
     : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality) {
-  be_ = nn::make_backend(cfg.model.device, precision_of(cfg.model.precision), local_rank);
+  be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
   const std::string rnn_path = resolve_model(cfg.model.rnn, "model.rnn");
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;

@@ -5,6 +5,7 @@
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
+#include "dvhpc/h5_handle.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
@@ -12,14 +13,6 @@
 
 namespace dvhpc {
 namespace {
-
-struct Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~Handle() {
-    if (id >= 0) close(id);
-  }
-};
 
 }  // namespace
 
@@ -86,9 +79,9 @@ ExampleStore::ExampleStore(const std::string& path) : path_(path) {
   c_ = num("pileup_channels");
   fw_ = num("feature_window");
   fc_ = num("feature_channels");
-  Handle d{H5Dopen2(file_, "/labels", H5P_DEFAULT), H5Dclose};
+  H5Handle d{H5Dopen2(file_, "/labels", H5P_DEFAULT), H5Dclose};
   if (d.id < 0) throw Error(ErrorKind::Input, "example file '" + path + "' has no /labels");
-  Handle s{H5Dget_space(d.id), H5Sclose};
+  H5Handle s{H5Dget_space(d.id), H5Sclose};
   hsize_t dims[1] = {0};
   H5Sget_simple_extent_dims(s.id, dims, nullptr);
   n_ = static_cast<int64_t>(dims[0]);
@@ -101,8 +94,8 @@ ExampleStore::~ExampleStore() {
 std::string ExampleStore::attribute(const std::string& name) const {
   if (H5Aexists(file_, name.c_str()) <= 0)
     throw Error(ErrorKind::Input, "example file '" + path_ + "' has no attribute '" + name + "'");
-  Handle a{H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose};
-  Handle t{H5Aget_type(a.id), H5Tclose};
+  H5Handle a{H5Aopen(file_, name.c_str(), H5P_DEFAULT), H5Aclose};
+  H5Handle t{H5Aget_type(a.id), H5Tclose};
   std::string v(H5Tget_size(t.id), '\0');
   DVHPC_CHECK_H5(H5Aread(a.id, t.id, v.data()));
   v.resize(std::strlen(v.c_str()));
@@ -118,9 +111,9 @@ void ExampleStore::read_rows(const std::string& dataset, hid_t type, const std::
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   if (rows.front() < 0 || rows.back() >= n_)
     throw Error(ErrorKind::Input, "example index out of range 0.." + std::to_string(n_ - 1) + " in " + path_);
-  Handle d{H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), H5Dclose};
+  H5Handle d{H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), H5Dclose};
   if (d.id < 0) throw Error(ErrorKind::Input, "example file '" + path_ + "' has no " + dataset);
-  Handle fs{H5Dget_space(d.id), H5Sclose};
+  H5Handle fs{H5Dget_space(d.id), H5Sclose};
   const int rank = H5Sget_simple_extent_ndims(fs.id);
   std::vector<hsize_t> dims(static_cast<size_t>(rank));
   H5Sget_simple_extent_dims(fs.id, dims.data(), nullptr);
@@ -135,7 +128,7 @@ void ExampleStore::read_rows(const std::string& dataset, hid_t type, const std::
     i = j;
   }
   hsize_t mdims[1] = {static_cast<hsize_t>(rows.size()) * static_cast<hsize_t>(row_elems)};
-  Handle ms{H5Screate_simple(1, mdims, nullptr), H5Sclose};
+  H5Handle ms{H5Screate_simple(1, mdims, nullptr), H5Sclose};
   const size_t row_bytes = static_cast<size_t>(row_elems) * elem_size;
   const bool direct = rows.size() == idx.size() && std::is_sorted(idx.begin(), idx.end());
   std::vector<char> tmp(direct ? 0 : rows.size() * row_bytes);
@@ -163,9 +156,9 @@ std::vector<int8_t> ExampleStore::read_labels(const std::vector<int64_t>& idx) c
 namespace {
 template <typename T>
 std::vector<T> read_all(hid_t file, const std::string& path, const std::string& name, hid_t type) {
-  Handle d{H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose};
+  H5Handle d{H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose};
   if (d.id < 0) throw Error(ErrorKind::Input, "example file '" + path + "' has no " + name);
-  Handle s{H5Dget_space(d.id), H5Sclose};
+  H5Handle s{H5Dget_space(d.id), H5Sclose};
   std::vector<T> v(static_cast<size_t>(H5Sget_simple_extent_npoints(s.id)));
   if (!v.empty()) DVHPC_CHECK_H5(H5Dread(d.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()));
   return v;
@@ -184,10 +177,10 @@ std::vector<int8_t> ExampleStore::int8s(const std::string& n) const {
 }
 
 std::vector<std::string> ExampleStore::strings(const std::string& name) const {
-  Handle d{H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose};
+  H5Handle d{H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose};
   if (d.id < 0) throw Error(ErrorKind::Input, "example file '" + path_ + "' has no " + name);
-  Handle t{H5Dget_type(d.id), H5Tclose};
-  Handle s{H5Dget_space(d.id), H5Sclose};
+  H5Handle t{H5Dget_type(d.id), H5Tclose};
+  H5Handle s{H5Dget_space(d.id), H5Sclose};
   const size_t width = H5Tget_size(t.id);
   const size_t n = static_cast<size_t>(H5Sget_simple_extent_npoints(s.id));
   std::vector<char> buf(n * width);

@@ -8,21 +8,13 @@
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
+#include "dvhpc/h5_handle.hpp"
 
 namespace dvhpc {
 namespace {
 
 // Rows per chunk: ~64k rows keeps chunks around 0.25-1 MB for columns.
 constexpr hsize_t kChunkRows = 65536;
-
-// RAII for HDF5 handles so an exception never leaks one.
-struct H5Handle {
-  hid_t id;
-  herr_t (*close)(hid_t);
-  ~H5Handle() {
-    if (id >= 0) close(id);
-  }
-};
 
 }  // namespace
 

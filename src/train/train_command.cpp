@@ -13,14 +13,6 @@
 
 namespace dvhpc {
 
-namespace {
-nn::Precision precision_of(const std::string& p) {
-  if (p == "bf16") return nn::Precision::Bf16;
-  if (p == "fp16") return nn::Precision::Fp16;
-  return nn::Precision::Fp32;
-}
-}  // namespace
-
 void run_train(const RunContext& ctx) {
   const Config& cfg = ctx.cfg;
   const TrainConfig& tc = cfg.train;
@@ -32,7 +24,7 @@ void run_train(const RunContext& ctx) {
     else
       data = std::make_unique<train::StoreImageExamples>(tc.examples);
   }
-  auto be = nn::make_backend(cfg.model.device, precision_of(cfg.model.precision), ctx.comm.local_rank());
+  auto be = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), ctx.comm.local_rank());
   std::unique_ptr<nn::Model> model;
   if (tc.model == "rnn") {
     nn::PileupRnnConfig rc;

@@ -27,6 +27,10 @@ namespace dvhpc::nn {
 // lets cuDNN/cuBLAS run convolutions, RNNs and GEMMs on tensor cores with
 // reduced-precision inputs and fp32 accumulation (mixed precision).
 enum class Precision { Fp32, Bf16, Fp16 };
+// "fp32" | "bf16" | "fp16" (config key model.precision, validated there).
+inline Precision parse_precision(const std::string& p) {
+  return p == "bf16" ? Precision::Bf16 : p == "fp16" ? Precision::Fp16 : Precision::Fp32;
+}
 
 class Backend {
  public:
