@@ -60,7 +60,7 @@ struct ReadViews {
   U8View<M> bases;
   U8View<M> quals;
   U8View<M> reverse;
-  int64_t size() const { return static_cast<int64_t>(pos.extent(0)); }
+  KOKKOS_INLINE_FUNCTION int64_t size() const { return static_cast<int64_t>(pos.extent(0)); }  // called in kernels
 };
 
 }  // namespace dvhpc::kernels
