@@ -37,7 +37,10 @@ for h in 1 2; do
   # ART_EXTRA adds options, e.g. "-qs -10 -qs2 -10" for noisier reads (more error-driven
   # candidates, i.e. more hom-ref training examples).
   # shellcheck disable=SC2086
-  art_illumina -ss HS25 -i hap$h.fa -p -l 150 -f "$PER_HAP" -m 400 -s 50 -rs $h -o h${h}_ -na ${ART_EXTRA:-} > art$h.log
+  # ART_PROFILE/READ_LEN/FRAG_MEAN/FRAG_SD choose the platform (e.g. HS20 101 300 30
+  # for HiSeq 2000 2x101 like the NA12878 test reads).
+  art_illumina -ss "${ART_PROFILE:-HS25}" -i hap$h.fa -p -l "${READ_LEN:-150}" -f "$PER_HAP" -m "${FRAG_MEAN:-400}" \
+    -s "${FRAG_SD:-50}" -rs $h -o h${h}_ -na ${ART_EXTRA:-} > art$h.log
 done
 cat h1_1.fq h2_1.fq > r1.fq
 cat h1_2.fq h2_2.fq > r2.fq
