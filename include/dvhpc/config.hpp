@@ -77,6 +77,7 @@ struct EvalConfig {
 struct TrainConfig {
   std::vector<std::string> examples;  // example HDF5 files
   std::string model = "rnn";          // rnn | cnn
+  std::string init_weights;           // start from these weights (fine-tuning); "" = random init
   int epochs = 10;
   int64_t max_steps = 0;              // stop after this many steps (0 = no limit)
   int batch_size = 256;

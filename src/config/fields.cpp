@@ -114,6 +114,8 @@ std::vector<Field> make_fields() {
 
       DVHPC_FIELD(std::vector<std::string>, "train.examples", train.examples, "example HDF5 files"),
       DVHPC_FIELD(std::string, "train.model", train.model, "rnn|cnn"),
+      DVHPC_FIELD(std::string, "train.init_weights", train.init_weights,
+                  "start from these weights (fine-tuning); empty = seeded random init"),
       DVHPC_FIELD(int, "train.epochs", train.epochs, "training epochs"),
       DVHPC_FIELD(int64_t, "train.max_steps", train.max_steps, "stop after this many steps (0 = no limit)"),
       DVHPC_FIELD(int, "train.batch_size", train.batch_size, "global batch size"),

@@ -137,6 +137,7 @@ void validate(const Config& c) {
   if (cmd == "train") {
     if (c.train.examples.empty()) bad("train.examples", "is required (example HDF5 files)");
     for (const auto& e : c.train.examples) require_file("train.examples", e, "example file");
+    if (!c.train.init_weights.empty()) require_file("train.init_weights", c.train.init_weights, "model weights");
   }
   if (cmd == "eval") {
     require_file("truth.vcf", c.truth.vcf, "truth VCF");

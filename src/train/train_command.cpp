@@ -40,6 +40,10 @@ void run_train(const RunContext& ctx) {
     cc.seed = tc.seed;
     model = nn::make_pileup_cnn(*be, cc);
   }
+  if (!tc.init_weights.empty()) {
+    nn::load_checkpoint(tc.init_weights, *model);
+    log::info("starting from the weights in {}", tc.init_weights);
+  }
   log::info("training the {} ({} parameters) on {} examples from {} store(s), backend {}, gradients by {}",
             tc.model, model->parameter_count(), data->size(), tc.examples.size(), be->name(),
             be->device() == nn::Device::GPU ? "NCCL" : "MPI");
