@@ -44,9 +44,9 @@ YAML
   local t1 t2 tb
   t1=$(best_of env OMP_NUM_THREADS=1 "$bin" call "$tmp/c.yaml")
   t2=$(best_of env OMP_NUM_THREADS=1 mpirun -np 2 --oversubscribe "$bin" call "$tmp/c.yaml")
-  tb=$(best_of sh -c "bcftools mpileup -f $ref -r $region -a AD,DP -Ou $bam | bcftools call -mv -Oz -o $tmp/bc.vcf.gz")
+  tb=$(best_of sh -c "bcftools mpileup -f $ref -r $region -a AD,DP -Ou $bam 2>/dev/null | bcftools call -mv -Oz -o $tmp/bc.vcf.gz 2>/dev/null")
   "$bin" call "$tmp/c.yaml" 2> "$tmp/dv.log"
-  bcftools mpileup -f "$ref" -r "$region" -a AD,DP -Ou "$bam" 2> /dev/null | bcftools call -mv -Oz -o "$tmp/bc.vcf.gz"
+  bcftools mpileup -f "$ref" -r "$region" -a AD,DP -Ou "$bam" 2> /dev/null | bcftools call -mv -Oz -o "$tmp/bc.vcf.gz" 2> /dev/null
   echo "### $name ($region)"
   echo
   echo "Wall time, best of $reps: dvhpc call 1 rank x 1 thread **${t1} s**, 2 ranks x 1 thread ${t2} s; bcftools mpileup | call -mv **${tb} s** (ratio bcftools/dvhpc at 1 core: $(python3 -c "print(f'{$tb / $t1:.2f}')")x)."

@@ -8,7 +8,7 @@ build=${1:-$here/build}; steps=${2:-20}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive
 out=$here/perf/RESULTS_train.md
 {
-  echo "## $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load before: $(cut -d' ' -f1 /proc/loadavg)"
+  echo "## $(date -u +%F) on $(nproc --all) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load before: $(cut -d' ' -f1 /proc/loadavg)"
   echo
   echo '| model | global batch | ranks | examples/s | efficiency vs 1 rank |'
   echo '|---|--:|--:|--:|--:|'

@@ -16,6 +16,11 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (initialized) return;
+  // Started without mpirun (a singleton): Open MPI would spawn a helper
+  // daemon first, a third of a second spent on every small run; an isolated
+  // singleton skips it (dvhpc never spawns processes). Ignored by other MPIs.
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_RANK") && !std::getenv("PMIX_RANK"))
+    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
   int provided = 0;
   // FUNNELED: only the main thread calls MPI; OpenMP/Kokkos threads never do.
   DVHPC_CHECK_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided));
