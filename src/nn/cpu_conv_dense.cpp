@@ -11,6 +11,21 @@
 namespace dvhpc::nn::cpu {
 namespace {
 
+// Memory objects of a conv/dense plan, created once with no data; the hot
+// path only sets their data handles (forward: x,w,b,y; backward: x2,y2,w2,b2).
+template <class Plan>
+void bind_memories(Plan& p, const dnnl::engine& e) {
+  using dnnl::memory;
+  p.x.mem = memory(p.xd, e, nullptr);
+  p.w.mem = memory(p.wd, e, nullptr);
+  p.b.mem = memory(p.bd, e, nullptr);
+  p.y.mem = memory(p.yd, e, nullptr);
+  p.x2.mem = memory(p.xd, e, nullptr);
+  p.y2.mem = memory(p.yd, e, nullptr);
+  p.w2.mem = memory(p.wd, e, nullptr);
+  p.b2.mem = memory(p.bd, e, nullptr);
+}
+
 using namespace dnnl;
 
 class CpuConv2d final : public Conv2dOp {
@@ -75,15 +90,7 @@ class CpuConv2d final : public Conv2dOp {
                                                  p.xd, p.wd, p.yd, strides(), pads(), pads());
     p.fwd_pd = convolution_forward::primitive_desc(d, ctx_->eng);
     p.fwd = convolution_forward(p.fwd_pd);
-    const auto& e = ctx_->eng;
-    p.x.mem = memory(p.xd, e, nullptr);
-    p.w.mem = memory(p.wd, e, nullptr);
-    p.b.mem = memory(p.bd, e, nullptr);
-    p.y.mem = memory(p.yd, e, nullptr);
-    p.x2.mem = memory(p.xd, e, nullptr);
-    p.y2.mem = memory(p.yd, e, nullptr);
-    p.w2.mem = memory(p.wd, e, nullptr);
-    p.b2.mem = memory(p.bd, e, nullptr);
+    bind_memories(p, ctx_->eng);
     return p;
   }
 
@@ -158,15 +165,7 @@ class CpuDense final : public DenseOp {
                      : inner_product_forward::desc(prop_kind::forward_training, p.xd, p.wd, p.yd);
     p.fwd_pd = inner_product_forward::primitive_desc(d, ctx_->eng);
     p.fwd = inner_product_forward(p.fwd_pd);
-    const auto& e = ctx_->eng;
-    p.x.mem = memory(p.xd, e, nullptr);
-    p.w.mem = memory(p.wd, e, nullptr);
-    p.b.mem = memory(p.bd, e, nullptr);
-    p.y.mem = memory(p.yd, e, nullptr);
-    p.x2.mem = memory(p.xd, e, nullptr);
-    p.y2.mem = memory(p.yd, e, nullptr);
-    p.w2.mem = memory(p.wd, e, nullptr);
-    p.b2.mem = memory(p.bd, e, nullptr);
+    bind_memories(p, ctx_->eng);
     return p;
   }
 
