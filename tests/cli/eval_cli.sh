@@ -73,5 +73,7 @@ if command -v bgzip > /dev/null; then
   zcat "$calls" | sed -e 's/^chr20\t/20\t/' -e 's/ID=chr20,/ID=20,/' | bgzip > calls20.vcf.gz
   check_error "contig naming" "uses '20' but the truth VCF" "$bin" eval --truth "$truth" --calls calls20.vcf.gz
 fi
+printf '##fileformat=VCFv4.2\n##contig=<ID=chr20,length=63025520>\n##FORMAT=<ID=GT,Number=1,Type=String,Description="GT">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\nchr20\tabc\t.\tA\tG\t.\t.\t.\tGT\t0/1\n' > badpos.vcf
+check_error "malformed truth record" "record 1 is malformed" "$bin" eval --truth badpos.vcf --calls "$calls"
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
