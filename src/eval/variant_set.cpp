@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "dvhpc/error.hpp"
+#include "dvhpc/vcf_check.hpp"
 #include "dvhpc/reference.hpp"
 #include "dvhpc/region.hpp"
 
@@ -116,12 +117,7 @@ LoadedVcf load_variants(const std::string& path, const char* label, bool is_call
     bcf1_t* r = rec.get();
     bcf_unpack(r, BCF_UN_ALL);
     ++out.stats.records;
-    // htslib reads some broken fields leniently (a non-numeric POS becomes 0,
-    // with a warning); a truth or call set with such records is unusable.
-    if (r->errcode != 0 || r->pos < 0 || r->rlen <= 0)
-      throw Error(ErrorKind::Input, std::string(label) + " '" + path + "': record " +
-                                        std::to_string(out.stats.records) +
-                                        " is malformed (bad POS, REF or fields); check it with bcftools view");
+    check_vcf_record(r, label, path, out.stats.records);
     const std::string contig = bcf_seqname(hdr.get(), r);
     if (contig != last_contig) {
       out.contigs.insert(contig);

@@ -7,6 +7,7 @@
 #include "dvhpc/error.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/sim/variants.hpp"
+#include "dvhpc/vcf_check.hpp"
 
 namespace dvhpc::sim {
 namespace {
@@ -34,7 +35,9 @@ VcfVariantSource::VcfVariantSource(const std::string& path, double het_fraction,
   int32_t* gt = nullptr;
   int ngt_arr = 0;
   int rc;
+  int64_t index = 0;
   while ((rc = bcf_read(fp, hdr, rec)) >= 0) {
+    check_vcf_record(rec, "simulate.variants_vcf", path, ++index);
     bcf_unpack(rec, BCF_UN_STR | BCF_UN_FMT);
     bool ok = rec->n_allele >= 2;
     for (int a = 0; ok && a < rec->n_allele; ++a) ok = acgt_only(rec->d.allele[a]);
