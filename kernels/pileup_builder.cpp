@@ -61,9 +61,27 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   // The batch is sorted by start, so they lie in [first start > POS - span, POS].
   int64_t span = 1;
   for (size_t i = 0; i < batch.size(); ++i) span = std::max(span, batch.end[i] - batch.pos[i]);
+  // Only the sites this chunk asks about, and only the reads around them: a
+  // chunk of a 2 Mb shard must not pay for the whole shard's reads or sites.
+  std::vector<char> used(sites.size(), 0);
+  int64_t first_pos = INT64_MAX, last_pos = INT64_MIN;
+  for (const auto& q : queries) {
+    used[static_cast<size_t>(q.site)] = 1;
+    first_pos = std::min(first_pos, sites[static_cast<size_t>(q.site)].pos);
+    last_pos = std::max(last_pos, sites[static_cast<size_t>(q.site)].pos);
+  }
+  const size_t read_lo = static_cast<size_t>(
+      std::lower_bound(batch.pos.begin(), batch.pos.end(), first_pos - span) - batch.pos.begin());
+  const size_t read_hi =
+      static_cast<size_t>(std::upper_bound(batch.pos.begin(), batch.pos.end(), last_pos) - batch.pos.begin());
+  if (read_lo > 0 || read_hi < batch.size()) {
+    build(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images);
+    return;
+  }
   std::vector<std::vector<int32_t>> site_reads(sites.size());
   std::vector<std::vector<int32_t>> site_rows(sites.size());  // image rows: indices into site_reads
   for (size_t s = 0; s < sites.size(); ++s) {
+    if (!used[s]) continue;
     const int64_t p = sites[s].pos;
     auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), p - span);
     auto hi = std::upper_bound(batch.pos.begin(), batch.pos.end(), p);

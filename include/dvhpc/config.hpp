@@ -42,6 +42,10 @@ struct PartitionConfig {
   int64_t shard_size = 1000000;  // bases per shard (1 Mb)
   int64_t margin = 1000;         // extra bases loaded either side of a shard
   int64_t min_n_run = 1000;      // runs of N at least this long are skipped
+  // static: contiguous weight-balanced runs of shards per rank (outputs in
+  // genome order on every rank); dynamic: ranks draw the next shard from a
+  // shared counter, so none idles when the read-count estimate is off.
+  std::string schedule = "static";
 };
 
 // Pileup image and count-feature geometry (shared by make-examples and call).

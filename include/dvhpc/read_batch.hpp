@@ -52,6 +52,9 @@ struct ReadBatch {
   bool empty() const { return pos.empty(); }
   void clear();
   void reserve(size_t reads, size_t bases_per_read);
+  // Reads [lo, hi) as a batch of their own (offsets rebased), e.g. the reads
+  // around one chunk of candidate sites.
+  ReadBatch slice(size_t lo, size_t hi) const;
 };
 
 }  // namespace dvhpc

@@ -93,6 +93,8 @@ std::vector<Field> make_fields() {
 
       DVHPC_FIELD(int64_t, "partition.shard_size", partition.shard_size, "bases per shard"),
       DVHPC_FIELD(int64_t, "partition.margin", partition.margin, "bases loaded either side of a shard"),
+      DVHPC_FIELD(std::string, "partition.schedule", partition.schedule,
+                  "static (balanced contiguous runs) or dynamic (shared work counter)"),
       DVHPC_FIELD(int64_t, "partition.min_n_run", partition.min_n_run, "N runs this long are skipped"),
 
       DVHPC_FIELD(int, "pileup.height", pileup.height, "pileup image rows"),

@@ -94,6 +94,8 @@ void validate(const Config& c) {
   if (c.partition.shard_size < 1000) bad("partition.shard_size", "must be >= 1000 bases");
   if (c.partition.margin < 0) bad("partition.margin", "must be >= 0");
   if (c.partition.min_n_run < 1) bad("partition.min_n_run", "must be >= 1");
+  if (c.partition.schedule != "static" && c.partition.schedule != "dynamic")
+    bad("partition.schedule", "must be static or dynamic, not '" + c.partition.schedule + "'");
   if (c.pileup.width < 3 || c.pileup.width % 2 == 0) bad("pileup.width", "must be odd and >= 3");
   if (c.pileup.feature_window < 3 || c.pileup.feature_window % 2 == 0)
     bad("pileup.feature_window", "must be odd and >= 3");

@@ -2,6 +2,7 @@
 
 #include "dvhpc/log.hpp"
 #include "dvhpc/progress.hpp"
+#include "dvhpc/work_queue.hpp"
 
 namespace dvhpc {
 namespace {
@@ -46,8 +47,12 @@ ShardPipeline::ShardPipeline(const RunContext& ctx) : ctx_(ctx) {
   for (int64_t i : mine_) my_weight += weights[static_cast<size_t>(i)];
   int64_t bases = 0;
   for (const auto& s : shards_) bases += s.region.length();
-  log::info("{} shard(s) over {:.2f} Mb for {} sample(s); rank 0 has {} shard(s), estimated {:.0f} reads",
-            shards_.size(), bases / 1e6, samples_.size(), mine_.size(), my_weight);
+  if (cfg.partition.schedule == "dynamic")
+    log::info("{} shard(s) over {:.2f} Mb for {} sample(s), drawn dynamically by {} rank(s)", shards_.size(),
+              bases / 1e6, samples_.size(), ctx.comm.size());
+  else
+    log::info("{} shard(s) over {:.2f} Mb for {} sample(s); rank 0 has {} shard(s), estimated {:.0f} reads",
+              shards_.size(), bases / 1e6, samples_.size(), mine_.size(), my_weight);
 }
 
 void ShardPipeline::run(const std::string& progress_name, const std::function<void(ShardWork&)>& on_shard,
@@ -57,14 +62,13 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
   std::vector<AlleleCounter> counters;
   for (size_t s = 0; s < samples_.size(); ++s) counters.emplace_back(cfg.candidates);
   std::vector<ReadBatch> batches(samples_.size());
-  Progress progress(progress_name, static_cast<int64_t>(mine_.size()), "shards",
+  const bool dynamic = cfg.partition.schedule == "dynamic";
+  // Dynamic: progress counts all ranks' shards, as seen from rank 0's draws.
+  Progress progress(progress_name, static_cast<int64_t>(dynamic ? shards_.size() : mine_.size()), "shards",
                     ctx_.comm.is_root() && cfg.progress);
-  for (int64_t idx : mine_) {
+  auto process = [&](int64_t idx) {
     const Shard& sh = shards_[static_cast<size_t>(idx)];
-    if (already_done && already_done(sh)) {
-      progress.tick();
-      continue;
-    }
+    if (already_done && already_done(sh)) return;
     std::string seq;
     {
       ScopedStage st(times, "load");
@@ -90,7 +94,19 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
     }
     ShardWork work{sh, seq, batches, per_sample, counters};
     on_shard(work);
-    progress.tick();
+  };
+  if (dynamic) {
+    WorkQueue queue(ctx_.comm);
+    const int64_t n = static_cast<int64_t>(shards_.size());
+    for (int64_t idx = queue.next(); idx < n; idx = queue.next()) {
+      process(idx);
+      progress.tick(std::max<int64_t>(0, idx + 1 - progress.done()));
+    }
+  } else {
+    for (int64_t idx : mine_) {
+      process(idx);
+      progress.tick();
+    }
   }
   progress.finish();
 }

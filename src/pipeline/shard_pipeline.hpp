@@ -52,7 +52,8 @@ class ShardPipeline {
   const Reference& reference() const { return *ref_; }
   const std::vector<Sample>& samples() const { return samples_; }
   const std::vector<Shard>& shards() const { return shards_; }
-  // Indices into shards() that this rank processes, in genome order.
+  // Indices into shards() that this rank processes under the static schedule,
+  // in genome order (with partition.schedule: dynamic, shards are drawn at run time).
   const std::vector<int64_t>& my_shards() const { return mine_; }
 
   // Processes this rank's shards in order, calling `on_shard` for each

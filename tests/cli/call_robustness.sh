@@ -24,6 +24,9 @@ base=(--set reference=data/ref.fa --set reads=data/demo.bam --set preset=demo --
 run "$bin" call "${base[@]}" --set output=np1 2> np1.log || fail "call at 1 rank: $(tail -3 np1.log)"
 run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=np2 2> np2.log || fail "call at 2 ranks"
 cmp -s np1.vcf.gz np2.vcf.gz && echo "ok   VCF byte-identical at 1 and 2 ranks" || fail "VCF differs between 1 and 2 ranks"
+run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=dyn --set partition.schedule=dynamic 2> dyn.log ||
+  fail "call with the dynamic schedule"
+cmp -s np1.vcf.gz dyn.vcf.gz && echo "ok   dynamic schedule gives the same VCF" || fail "dynamic schedule changes the VCF"
 [ -e np1.shards ] && fail "np1.shards left behind after a complete run"
 "$bin" eval --truth data/truth.vcf.gz --bed data/confident.bed --ref data/ref.fa --calls np1.vcf.gz --out np1 > eval.txt 2> /dev/null ||
   fail "eval failed"
