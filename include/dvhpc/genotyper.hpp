@@ -57,6 +57,7 @@ class Genotyper {
   std::unique_ptr<nn::Backend> be_;
   std::unique_ptr<nn::Model> rnn_, cnn_;
   GenotyperStats stats_;
+  bool gpu_ = false;
 };
 
 }  // namespace dvhpc
