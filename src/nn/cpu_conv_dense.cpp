@@ -13,6 +13,23 @@ namespace {
 
 // Memory objects of a conv/dense plan, created once with no data; the hot
 // path only sets their data handles (forward: x,w,b,y; backward: x2,y2,w2,b2).
+// Backward of a conv/dense plan: data gradient (when asked for), then the
+// weight and bias gradients; both primitives were built by build_backward.
+template <class Plan, class Ctx>
+void run_backward(Plan& p, Ctx& ctx, bool bias, const Tensor& x, const Tensor& w, const Tensor& dy, Tensor& dx,
+                  Tensor& dw, Tensor& db) {
+  using dnnl::memory;
+  if (dx.defined())
+    p.bwd_data.execute(ctx.strm, {{DNNL_ARG_DIFF_DST, p.y.at(dy)},
+                                  {DNNL_ARG_WEIGHTS, p.w.at(w)},
+                                  {DNNL_ARG_DIFF_SRC, p.x2.at(dx)}});
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_DIFF_DST, p.y2.at(dy)}, {DNNL_ARG_DIFF_WEIGHTS, p.w2.at(dw)}};
+  if (bias) args[DNNL_ARG_DIFF_BIAS] = p.b2.at(db);
+  p.bwd_weights.execute(ctx.strm, args);
+  ctx.strm.wait();
+}
+
 template <class Plan>
 void bind_memories(Plan& p, const dnnl::engine& e) {
   using dnnl::memory;
@@ -46,15 +63,7 @@ class CpuConv2d final : public Conv2dOp {
                 Tensor& db) override {
     Plan& p = plan(x.shape());
     if (!p.bwd_built) build_backward(p);
-    if (dx.defined())
-      p.bwd_data.execute(ctx_->strm, {{DNNL_ARG_DIFF_DST, p.y.at(dy)},
-                                      {DNNL_ARG_WEIGHTS, p.w.at(w)},
-                                      {DNNL_ARG_DIFF_SRC, p.x2.at(dx)}});
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_DIFF_DST, p.y2.at(dy)}, {DNNL_ARG_DIFF_WEIGHTS, p.w2.at(dw)}};
-    if (s_.bias) args[DNNL_ARG_DIFF_BIAS] = p.b2.at(db);
-    p.bwd_weights.execute(ctx_->strm, args);
-    ctx_->strm.wait();
+    run_backward(p, *ctx_, s_.bias, x, w, dy, dx, dw, db);
   }
 
  private:
@@ -131,15 +140,7 @@ class CpuDense final : public DenseOp {
                 Tensor& db) override {
     Plan& p = plan(x.dim(0));
     if (!p.bwd_built) build_backward(p);
-    if (dx.defined())
-      p.bwd_data.execute(ctx_->strm, {{DNNL_ARG_DIFF_DST, p.y.at(dy)},
-                                      {DNNL_ARG_WEIGHTS, p.w.at(w)},
-                                      {DNNL_ARG_DIFF_SRC, p.x2.at(dx)}});
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_DIFF_DST, p.y2.at(dy)}, {DNNL_ARG_DIFF_WEIGHTS, p.w2.at(dw)}};
-    if (s_.bias) args[DNNL_ARG_DIFF_BIAS] = p.b2.at(db);
-    p.bwd_weights.execute(ctx_->strm, args);
-    ctx_->strm.wait();
+    run_backward(p, *ctx_, s_.bias, x, w, dy, dx, dw, db);
   }
 
  private:
