@@ -13,6 +13,16 @@ namespace {
 
 // Memory objects of a conv/dense plan, created once with no data; the hot
 // path only sets their data handles (forward: x,w,b,y; backward: x2,y2,w2,b2).
+// Forward of a conv/dense plan (bias only when the layer has one).
+template <class Plan, class Ctx>
+void run_forward(Plan& p, Ctx& ctx, bool bias, const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) {
+  std::unordered_map<int, dnnl::memory> args{
+      {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_WEIGHTS, p.w.at(w)}, {DNNL_ARG_DST, p.y.at(y)}};
+  if (bias) args[DNNL_ARG_BIAS] = p.b.at(b);
+  p.fwd.execute(ctx.strm, args);
+  ctx.strm.wait();
+}
+
 // Backward of a conv/dense plan: data gradient (when asked for), then the
 // weight and bias gradients; both primitives were built by build_backward.
 template <class Plan, class Ctx>
@@ -52,11 +62,7 @@ class CpuConv2d final : public Conv2dOp {
   void forward(const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) override {
     Plan& p = plan(x.shape());
     expect_shape(y, p.y_shape, "conv2d output");
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_WEIGHTS, p.w.at(w)}, {DNNL_ARG_DST, p.y.at(y)}};
-    if (s_.bias) args[DNNL_ARG_BIAS] = p.b.at(b);
-    p.fwd.execute(ctx_->strm, args);
-    ctx_->strm.wait();
+    run_forward(p, *ctx_, s_.bias, x, w, b, y);
   }
 
   void backward(const Tensor& x, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& dw,
@@ -129,11 +135,7 @@ class CpuDense final : public DenseOp {
   void forward(const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) override {
     Plan& p = plan(x.dim(0));
     expect_shape(x, {x.dim(0), s_.in_features}, "dense input");
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, p.x.at(x)}, {DNNL_ARG_WEIGHTS, p.w.at(w)}, {DNNL_ARG_DST, p.y.at(y)}};
-    if (s_.bias) args[DNNL_ARG_BIAS] = p.b.at(b);
-    p.fwd.execute(ctx_->strm, args);
-    ctx_->strm.wait();
+    run_forward(p, *ctx_, s_.bias, x, w, b, y);
   }
 
   void backward(const Tensor& x, const Tensor& w, const Tensor& dy, Tensor& dx, Tensor& dw,

@@ -13,6 +13,7 @@
 
 #include "dvhpc/nn/backend.hpp"
 #include "dvhpc/nn/layer.hpp"
+#include "dvhpc/nn/model.hpp"
 
 namespace dvhpc::nn::test {
 
@@ -92,6 +93,33 @@ inline Param* find_param(std::vector<Param*> ps, const std::string& name) {
     if (p->name == name) return p;
   FAIL("no parameter named " << name);
   return nullptr;
+}
+
+// Uploads golden values "<prefix><param name>" into parameters (shapes checked).
+inline void load_named(Backend& be, const std::vector<Param*>& ps, const Golden& g, const std::string& prefix) {
+  for (Param* p : ps) {
+    const auto& t = g[prefix + p->name];
+    REQUIRE_MESSAGE(p->value.shape() == t.shape, p->name);
+    be.upload(t.data.data(), p->value);
+  }
+}
+
+// The small model configurations that make_golden.py builds in PyTorch.
+inline PileupRnnConfig golden_rnn_config() {
+  PileupRnnConfig c;
+  c.positions = 7;
+  c.hidden = 8;
+  c.fc = 16;
+  c.dropout = 0.0f;
+  return c;
+}
+inline PileupCnnConfig golden_cnn_config() {
+  PileupCnnConfig c;
+  c.height = 20;
+  c.width = 24;
+  c.stem = 8;
+  c.widths = {8, 12, 16};
+  return c;
 }
 
 }  // namespace dvhpc::nn::test

@@ -8,16 +8,11 @@
 using namespace dvhpc::nn;
 using dvhpc::nn::test::check_close;
 using dvhpc::nn::test::Golden;
+using dvhpc::nn::test::golden_cnn_config;
+using dvhpc::nn::test::golden_rnn_config;
+using dvhpc::nn::test::load_named;
 
 namespace {
-
-void load_named(Backend& be, const std::vector<Param*>& ps, const Golden& g, const std::string& prefix) {
-  for (Param* p : ps) {
-    const auto& t = g[prefix + p->name];
-    REQUIRE_MESSAGE(p->value.shape() == t.shape, p->name);
-    be.upload(t.data.data(), p->value);
-  }
-}
 
 void check_model(Model& m, const Golden& g, float grad_atol) {
   Backend& be = m.backend();
@@ -35,12 +30,7 @@ void check_model(Model& m, const Golden& g, float grad_atol) {
 TEST_CASE("nn: pileup RNN matches PyTorch (logits and loss and all gradients)") {
   auto be = make_cpu_backend();
   Golden g("model_rnn");
-  PileupRnnConfig c;
-  c.positions = 7;
-  c.hidden = 8;
-  c.fc = 16;
-  c.dropout = 0.0f;
-  auto m = make_pileup_rnn(*be, c);
+  auto m = make_pileup_rnn(*be, golden_rnn_config());
   load_named(*be, m->parameters(), g, "param:");
   check_close(*be, m->forward(g.tensor(*be, "x"), false), g["logits"], "logits");
   check_model(*m, g, 1e-4f);
@@ -49,12 +39,7 @@ TEST_CASE("nn: pileup RNN matches PyTorch (logits and loss and all gradients)") 
 TEST_CASE("nn: pileup CNN matches PyTorch (train and eval logits and gradients and running stats)") {
   auto be = make_cpu_backend();
   Golden g("model_cnn");
-  PileupCnnConfig c;
-  c.height = 20;
-  c.width = 24;
-  c.stem = 8;
-  c.widths = {8, 12, 16};
-  auto m = make_pileup_cnn(*be, c);
+  auto m = make_pileup_cnn(*be, golden_cnn_config());
   load_named(*be, m->parameters(), g, "param:");
   load_named(*be, m->buffers(), g, "param:");
   check_close(*be, m->forward(g.tensor(*be, "x"), true), g["logits"], "train logits");

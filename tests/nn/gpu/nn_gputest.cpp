@@ -12,6 +12,9 @@
 using namespace dvhpc::nn;
 using dvhpc::nn::test::check_close;
 using dvhpc::nn::test::Golden;
+using dvhpc::nn::test::golden_cnn_config;
+using dvhpc::nn::test::golden_rnn_config;
+using dvhpc::nn::test::load_named;
 
 namespace {
 
@@ -19,10 +22,6 @@ bool no_gpu() {
   if (gpu_device_count() > 0) return false;
   std::printf("SKIP: [nn gputest] no CUDA device visible\n");
   return true;
-}
-
-void load_named(Backend& be, const std::vector<Param*>& ps, const Golden& g, const std::string& prefix) {
-  for (Param* p : ps) be.upload(g[prefix + p->name].data.data(), p->value);
 }
 
 }  // namespace
@@ -46,12 +45,7 @@ TEST_CASE("nn gpu: pileup RNN and CNN match PyTorch (fp32)") {
   auto be = make_backend("gpu");
   {
     Golden g("model_rnn");
-    PileupRnnConfig c;
-    c.positions = 7;
-    c.hidden = 8;
-    c.fc = 16;
-    c.dropout = 0.0f;
-    auto m = make_pileup_rnn(*be, c);
+    auto m = make_pileup_rnn(*be, golden_rnn_config());
     load_named(*be, m->parameters(), g, "param:");
     const auto labels = g.labels();
     Tensor dx;
@@ -61,12 +55,7 @@ TEST_CASE("nn gpu: pileup RNN and CNN match PyTorch (fp32)") {
   }
   {
     Golden g("model_cnn");
-    PileupCnnConfig c;
-    c.height = 20;
-    c.width = 24;
-    c.stem = 8;
-    c.widths = {8, 12, 16};
-    auto m = make_pileup_cnn(*be, c);
+    auto m = make_pileup_cnn(*be, golden_cnn_config());
     load_named(*be, m->parameters(), g, "param:");
     load_named(*be, m->buffers(), g, "param:");
     const auto labels = g.labels();
