@@ -1,11 +1,14 @@
 #include "kernels/pileup_builder.hpp"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
 #include "kernels/pileup_features.hpp"
 #include "kernels/pileup_image.hpp"
+#include "kernels/realign.hpp"
 
 namespace dvhpc {
 namespace {
@@ -25,6 +28,39 @@ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
+}
+
+// Realignment window of a site with an indel alt (kernels/realign.hpp):
+// its alleles, stretched over any tandem repeat (period 1-6) that starts at
+// the anchors, plus a flank of unique sequence that an informative read must
+// reach. {-1, -1} for sites without indels, or when the haplotypes would not
+// fit the kernel's buffers (the CIGAR then decides, as before).
+std::pair<int64_t, int64_t> realign_window(const Candidate& site, const std::string& ref, int64_t ref_begin) {
+  constexpr int64_t kFlank = 12, kMaxRepeat = 120, kMaxPeriod = 6;
+  const int64_t ref_end = ref_begin + static_cast<int64_t>(ref.size());
+  auto at = [&](int64_t p) { return ref[static_cast<size_t>(p - ref_begin)]; };
+  int64_t lo = INT64_MAX, hi = INT64_MIN, longest_ins = 0;
+  bool indel = false;
+  for (size_t a = 0; a < site.alts.size(); ++a) {
+    const MinimalAllele m = minimal_allele(site, a);
+    if (m.type == kInsertion || m.type == kDeletion) indel = true;
+    lo = std::min(lo, m.pos);
+    hi = std::max(hi, m.pos + 1 + (m.type == kDeletion ? m.length : 0));
+    if (m.type == kInsertion) longest_ins = std::max<int64_t>(longest_ins, m.length);
+  }
+  if (!indel || lo < ref_begin || hi > ref_end) return {-1, -1};
+  int64_t left = lo, right = hi;
+  for (int64_t period = 1; period <= kMaxPeriod; ++period) {
+    int64_t i = lo + 1;  // a repeat that starts right after the anchor
+    while (i + period < ref_end && i + period - lo <= kMaxRepeat && at(i) == at(i + period)) ++i;
+    right = std::max(right, i + period);
+    i = lo;  // ... or that the anchor ends
+    while (i - period >= ref_begin && lo - i <= kMaxRepeat && at(i) == at(i - period)) --i;
+    left = std::min(left, i - period + 1);
+  }
+  const int64_t w0 = std::max(ref_begin, left - kFlank), w1 = std::min(ref_end, right + kFlank);
+  if (w1 - w0 + longest_ins > kernels::kMaxHaplotype) return {-1, -1};
+  return {w0, w1};
 }
 
 }  // namespace
@@ -107,13 +143,14 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   }
 
   // Example tables (host).
-  std::vector<int64_t> centre(n), entry_off(n + 1, 0), allele_off(n + 1, 0), allele_pos, allele_seq_off;
+  std::vector<int64_t> centre(n), realign_begin(n), realign_end(n), entry_off(n + 1, 0), allele_off(n + 1, 0), allele_pos, allele_seq_off;
   std::vector<int32_t> entry_read, img_rows(static_cast<size_t>(n) * max_reads, -1), allele_type, allele_len;
   std::vector<uint8_t> allele_queried, allele_seq;
   for (int64_t e = 0; e < n; ++e) {
     const ExampleQuery& q = queries[e];
     const Candidate& site = sites.at(static_cast<size_t>(q.site));
     centre[e] = site.pos;
+    std::tie(realign_begin[e], realign_end[e]) = realign_window(site, ref, window.begin);
     const auto& rd = site_reads[q.site];
     for (size_t k = 0; k < site_rows[q.site].size(); ++k)
       img_rows[e * max_reads + k] = static_cast<int32_t>(entry_read.size()) + site_rows[q.site][k];
@@ -162,6 +199,8 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   ex.allele_seq_off = to_device("allele_seq_off", allele_seq_off);
   ex.allele_queried = to_device("allele_queried", allele_queried);
   ex.allele_seq = to_device("allele_seq", allele_seq);
+  ex.realign_begin = to_device("realign_begin", realign_begin);
+  ex.realign_end = to_device("realign_end", realign_end);
   ex.ref = to_device("ref", ref_codes);
   ex.win_begin = window.begin;
 

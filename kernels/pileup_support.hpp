@@ -12,6 +12,7 @@
 #pragma once
 
 #include "kernels/allele_count.hpp"
+#include "kernels/realign.hpp"
 #include "kernels/types.hpp"
 
 namespace dvhpc::kernels {
@@ -38,6 +39,8 @@ struct ExampleViews {
   I64View<M> allele_seq_off;  // into allele_seq (SNP base / inserted bases)
   U8View<M> allele_queried;   // 1 = the example asks about this alt
   U8View<M> allele_seq;       // base codes
+  I64View<M> realign_begin;   // per example: realignment window (kernels/realign.hpp),
+  I64View<M> realign_end;     //   -1 = judge reads by their CIGAR (sites without indels)
   U8View<M> ref;              // reference codes of [win_begin, win_begin + ref.extent(0))
   int64_t win_begin = 0;
   int64_t size() const { return static_cast<int64_t>(centre.extent(0)); }
@@ -91,6 +94,8 @@ KOKKOS_INLINE_FUNCTION ReadAllele read_allele_at(const ReadViews<M>& reads, int6
 }
 
 // entry_support(k) for every entry of every example: parallel over examples.
+// Sites with an indel alt realign every read (kernels/realign.hpp); others
+// read the allele off the CIGAR.
 template <class M>
 struct SupportFunctor {
   PileupReadViews<M> r;
@@ -108,8 +113,47 @@ struct SupportFunctor {
     return true;
   }
 
+  // Realignment cost of `read` to allele `al` (-1: the reference).
+  KOKKOS_INLINE_FUNCTION int cost(int64_t al, int64_t w0, int64_t w1, uint64_t qb, uint64_t qe,
+                                  uint8_t* hap) const {
+    const int type = al < 0 ? -1 : ex.allele_type(al);
+    if (type > 2) return kNoFit;
+    const int64_t pos = al < 0 ? w0 : ex.allele_pos(al);
+    const int32_t len = al < 0 ? 0 : ex.allele_len(al);
+    const int64_t seq_off = al < 0 ? 0 : ex.allele_seq_off(al);
+    const auto refc = [&](int64_t p) { return ex.ref_code(p); };
+    const auto seq = [&](int64_t j) { return static_cast<int>(ex.allele_seq(seq_off + j)); };
+    const int n = build_haplotype(refc, w0, w1, type, pos, len, seq, hap);
+    return n < 0 ? kNoFit : align_cost(r.reads, qb, qe, hap, n);
+  }
+
+  // 0: fits the reference as well as any alt (or cannot tell), 1: fits a
+  // queried alt best, 2: fits another alt best.
+  KOKKOS_INLINE_FUNCTION uint8_t realigned_support(int64_t e, int64_t read) const {
+    const int64_t w0 = ex.realign_begin(e), w1 = ex.realign_end(e);
+    uint64_t qb = 0, qe = 0;
+    read_bases_in(r.reads, read, w0, w1, qb, qe);
+    if (qb == qe) return 0;
+    uint8_t hap[kMaxHaplotype];
+    const int c_ref = cost(-1, w0, w1, qb, qe, hap);
+    int c_queried = kNoFit, c_other = kNoFit;
+    for (int64_t al = ex.allele_off(e); al < ex.allele_off(e + 1); ++al) {
+      const int c = cost(al, w0, w1, qb, qe, hap);
+      int& slot = ex.allele_queried(al) ? c_queried : c_other;
+      slot = c < slot ? c : slot;
+    }
+    const int c_alt = c_queried < c_other ? c_queried : c_other;
+    if (c_alt >= kNoFit || c_ref <= c_alt + kRealignMargin) return 0;
+    return c_queried <= c_other ? 1 : 2;
+  }
+
   KOKKOS_INLINE_FUNCTION void operator()(const int64_t e) const {
+    const bool realign = ex.realign_begin(e) >= 0;
     for (int64_t k = ex.entry_off(e); k < ex.entry_off(e + 1); ++k) {
+      if (realign) {
+        ex.entry_support(k) = realigned_support(e, ex.entry_read(k));
+        continue;
+      }
       uint8_t s = 0;
       for (int64_t al = ex.allele_off(e); al < ex.allele_off(e + 1) && s != 1; ++al)
         if (carries(ex.entry_read(k), al)) s = ex.allele_queried(al) ? 1 : 2;

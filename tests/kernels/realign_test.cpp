@@ -1,0 +1,142 @@
+// Realignment at indel sites (kernels/realign.hpp): the pieces on host
+// Views, then the effect on the support channel of the count features when
+// the aligner placed or spelled the same deletion in different ways.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "dvhpc/examples.hpp"
+#include "dvhpc/pileup_features.hpp"
+#include "kernels/pileup_builder.hpp"
+#include "kernels/realign.hpp"
+
+using namespace dvhpc;
+using namespace dvhpc::kernels;
+
+namespace {
+
+// Appends one read: 0-based pos, CIGAR like "3S10M2D5M", bases, all Q30.
+void add_read(ReadBatch& b, int64_t pos, const std::string& cigar, const std::string& seq, bool rev = false) {
+  int64_t end = pos;
+  uint32_t len = 0;
+  for (char c : cigar) {
+    if (c >= '0' && c <= '9') { len = len * 10 + uint32_t(c - '0'); continue; }
+    const std::string ops = "MIDNSHP=X";
+    const uint32_t op = uint32_t(ops.find(c));
+    if (op == 0 || op == 2 || op == 3 || op == 7 || op == 8) end += len;
+    b.cigar.push_back(len << 4 | op);
+    len = 0;
+  }
+  b.cigar_offset.push_back(uint32_t(b.cigar.size()));
+  for (char c : seq) { b.bases.push_back(base_code(c)); b.quals.push_back(30); }
+  b.seq_offset.push_back(b.bases.size());
+  b.pos.push_back(pos);
+  b.end.push_back(end);
+  b.mapq.push_back(60);
+  b.reverse.push_back(rev ? 1 : 0);
+  b.insert_size.push_back(0);
+  b.name_hash.push_back(uint64_t(b.pos.size()) * 7919u);
+}
+
+template <class T>
+Kokkos::View<T*, Kokkos::HostSpace> host_view(const std::vector<T>& v) {
+  Kokkos::View<T*, Kokkos::HostSpace> out("v", v.size());
+  for (size_t i = 0; i < v.size(); ++i) out(i) = v[i];
+  return out;
+}
+
+ReadViews<Kokkos::HostSpace> views(const ReadBatch& b) {
+  ReadViews<Kokkos::HostSpace> r;
+  r.pos = host_view(b.pos);
+  r.cigar_offset = host_view(b.cigar_offset);
+  r.cigar = host_view(b.cigar);
+  r.seq_offset = host_view(b.seq_offset);
+  r.bases = host_view(b.bases);
+  r.quals = host_view(b.quals);
+  r.reverse = host_view(b.reverse);
+  return r;
+}
+
+//                        0         1         2         3         4
+//                        0123456789012345678901234567890123456789012345
+const std::string kRef = "GATCCGTAGCTTCAGGCATAAAAAAAACGTGACCTGATCGGCTAAC";
+// A deletion of one A of the 8-A run (positions 19-26), left-normalised: anchor 18 (T).
+const std::string kAlt = kRef.substr(0, 20) + kRef.substr(21);
+
+}  // namespace
+
+TEST_CASE("realign: read bases in a window, soft clips and insertions included") {
+  ReadBatch b;
+  add_read(b, 5, "3S10M", "TTTCGTAGCTTCA");           // clipped bases sit at 2..4
+  add_read(b, 0, "5M2I5M", "GATCCAAGTAGC");           // insertion before position 5
+  const auto r = views(b);
+  uint64_t qb = 0, qe = 0;
+  read_bases_in(r, 0, 3, 8, qb, qe);
+  CHECK(qb == 1);  // virtual positions 3, 4 (clip), then 5, 6, 7
+  CHECK(qe == 6);
+  read_bases_in(r, 1, 4, 7, qb, qe);
+  CHECK(qb - b.seq_offset[1] == 4);  // base at 4, the 2 inserted bases, bases at 5, 6
+  CHECK(qe - b.seq_offset[1] == 9);
+  read_bases_in(r, 1, 40, 45, qb, qe);
+  CHECK(qb == qe);
+}
+
+TEST_CASE("realign: haplotypes and alignment costs") {
+  auto refc = [&](int64_t p) { return p >= 0 && p < int64_t(kRef.size()) ? int(base_code(kRef[size_t(p)])) : -1; };
+  const std::vector<uint8_t> ins{base_code('A'), base_code('C')};
+  auto seq = [&](int64_t j) { return int(ins[size_t(j)]); };
+  uint8_t hap[kMaxHaplotype];
+  std::string got;
+  auto text = [&](int n) { std::string s; for (int j = 0; j < n; ++j) s += "ACGTN"[hap[j]]; return s; };
+  CHECK(text(build_haplotype(refc, 15, 32, -1, 0, 0, seq, hap)) == kRef.substr(15, 17));
+  CHECK(text(build_haplotype(refc, 15, 32, 2, 18, 1, seq, hap)) == kAlt.substr(15, 16));
+  CHECK(text(build_haplotype(refc, 15, 32, 1, 18, 2, seq, hap)) == "GCATACAAAAAAAACGTGA");
+  CHECK(text(build_haplotype(refc, 15, 32, 0, 16, 1, seq, hap)) == "GAATAAAAAAAACGTGA");
+  CHECK(build_haplotype(refc, 15, 32, 2, 30, 5, seq, hap) == -1);  // deletion runs out of the window
+
+  ReadBatch b;
+  add_read(b, 14, "25M", kAlt.substr(14, 25));             // spans the run, carries the deletion
+  add_read(b, 8, "16M", kRef.substr(8, 16));                 // ends inside the run
+  add_read(b, 14, "12M1X12M", kRef.substr(14, 12) + "G" + kRef.substr(27, 12));  // one mismatch
+  const auto r = views(b);
+  auto cost = [&](int64_t read, int type) {
+    uint64_t qb = 0, qe = 0;
+    read_bases_in(r, read, 7, 40, qb, qe);
+    const int n = build_haplotype(refc, 7, 40, type, 18, 1, seq, hap);
+    return align_cost(r, qb, qe, hap, n);
+  };
+  CHECK(cost(0, 2) == 0);
+  CHECK(cost(0, -1) == kGapOpen + kGapExtend);
+  CHECK(cost(1, -1) == 0);
+  CHECK(cost(1, 2) == 0);  // cannot tell
+  CHECK(cost(2, -1) == 30);
+}
+
+TEST_CASE("realign: support counts reads whatever the aligner made of the deletion") {
+  ReadBatch b;
+  const std::string alt = kAlt;
+  add_read(b, 2, "17M1D20M", alt.substr(2, 37));            // deletion after the anchor
+  add_read(b, 3, "23M1D14M", alt.substr(3, 37));            // the same deletion placed at the run's right end
+  add_read(b, 4, "24M", alt.substr(4, 24));                 // no CIGAR indel, spelled with mismatches at the end
+  add_read(b, 5, "17M14S", alt.substr(5, 31));              // clipped just after the anchor
+  add_read(b, 6, "18M", kRef.substr(6, 18));                // ends inside the run: uninformative
+  add_read(b, 7, "30M", kRef.substr(7, 30));                // reference
+  Candidate site;
+  site.contig = "t";
+  site.pos = 18;
+  site.ref = "TA";
+  site.alts = {"T"};
+  site.alt_counts = {1};
+  const std::vector<Candidate> sites{site};
+  const auto queries = example_queries(sites);
+  PileupConfig pc;
+  std::vector<uint8_t> images;
+  std::vector<float> features;
+  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(kRef.size())}, kRef, sites, queries, images, features);
+  const int F = pc.feature_window;
+  auto ft = [&](int pos, int c) { return features[size_t(pos) * kNumFeatureChannels + c]; };
+  // 6 reads overlap POS; 4 carry the deletion (the CIGAR shows it in only one).
+  CHECK(ft(F / 2, kFeatFwdAlt) == doctest::Approx(4.0 / 6.0));
+  CHECK(ft(F / 2, kFeatFwdOtherAlt) == 0.0f);
+}
