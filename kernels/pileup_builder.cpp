@@ -31,8 +31,9 @@ uint64_t mix(uint64_t x) {
 }
 
 // Realignment window of a site with an indel alt (kernels/realign.hpp):
-// its alleles, stretched over any tandem repeat (period 1-6) that starts at
-// the anchors, plus a flank of unique sequence that an informative read must
+// its alleles, stretched over any tandem repeat that starts at the anchors
+// (period 1-6 or the indel's own length: deleting one copy of a 10-mer repeat
+// leaves reads that end in the next copy looking like the reference), plus a flank of unique sequence that an informative read must
 // reach. {-1, -1} for sites without indels, or when the haplotypes would not
 // fit the kernel's buffers (the CIGAR then decides, as before).
 std::pair<int64_t, int64_t> realign_window(const Candidate& site, const std::string& ref, int64_t ref_begin) {
@@ -41,16 +42,19 @@ std::pair<int64_t, int64_t> realign_window(const Candidate& site, const std::str
   auto at = [&](int64_t p) { return ref[static_cast<size_t>(p - ref_begin)]; };
   int64_t lo = INT64_MAX, hi = INT64_MIN, longest_ins = 0;
   bool indel = false;
+  std::vector<int64_t> periods{1, 2, 3, 4, 5, 6};
   for (size_t a = 0; a < site.alts.size(); ++a) {
     const MinimalAllele m = minimal_allele(site, a);
     if (m.type == kInsertion || m.type == kDeletion) indel = true;
     lo = std::min(lo, m.pos);
     hi = std::max(hi, m.pos + 1 + (m.type == kDeletion ? m.length : 0));
     if (m.type == kInsertion) longest_ins = std::max<int64_t>(longest_ins, m.length);
+    if ((m.type == kInsertion || m.type == kDeletion) && m.length > kMaxPeriod && m.length <= kMaxRepeat)
+      periods.push_back(m.length);
   }
   if (!indel || lo < ref_begin || hi > ref_end) return {-1, -1};
   int64_t left = lo, right = hi;
-  for (int64_t period = 1; period <= kMaxPeriod; ++period) {
+  for (const int64_t period : periods) {
     int64_t i = lo + 1;  // a repeat that starts right after the anchor
     while (i + period < ref_end && i + period - lo <= kMaxRepeat && at(i) == at(i + period)) ++i;
     right = std::max(right, i + period);

@@ -140,3 +140,31 @@ TEST_CASE("realign: support counts reads whatever the aligner made of the deleti
   CHECK(ft(F / 2, kFeatFwdAlt) == doctest::Approx(4.0 / 6.0));
   CHECK(ft(F / 2, kFeatFwdOtherAlt) == 0.0f);
 }
+
+TEST_CASE("realign: deleting one copy of a 10 bp tandem repeat") {
+  // Anchor 40, then two copies of a 10-mer; the deletion removes one. A
+  // window that stops 12 bases after the deletion would see reads with the
+  // deletion match the reference (the second copy looks like the first).
+  const std::string unit = "AAAACTATGC";
+  const std::string ref = "TGCATCGGATCCTAGGCTAACGTTAGCCATGACGTAGCTGT" + unit + unit +
+                          "CAGTTCAGGATCGATCGGCATTACGAGCTAGCATCGGACTTAG";
+  const std::string alt = ref.substr(0, 41) + ref.substr(51);
+  ReadBatch b;
+  add_read(b, 5, "36M10D30M", alt.substr(5, 66));
+  add_read(b, 10, "31M10D30M", alt.substr(10, 61));
+  add_read(b, 12, "60M", ref.substr(12, 60));
+  Candidate site;
+  site.contig = "t";
+  site.pos = 40;
+  site.ref = ref.substr(40, 11);
+  site.alts = {ref.substr(40, 1)};
+  site.alt_counts = {2};
+  const std::vector<Candidate> sites{site};
+  PileupConfig pc;
+  std::vector<uint8_t> images;
+  std::vector<float> features;
+  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(ref.size())}, ref, sites, example_queries(sites), images,
+                              features);
+  const int F = pc.feature_window;
+  CHECK(features[size_t(F / 2) * kNumFeatureChannels + kFeatFwdAlt] == doctest::Approx(2.0 / 3.0));
+}
