@@ -142,11 +142,11 @@ TEST_CASE("realign: support counts reads whatever the aligner made of the deleti
 }
 
 TEST_CASE("realign: deleting one copy of a 10 bp tandem repeat") {
-  // Anchor 40, then two copies of a 10-mer; the deletion removes one. A
+  // Anchor 40, then three copies of a 10-mer; the deletion removes one. A
   // window that stops 12 bases after the deletion would see reads with the
   // deletion match the reference (the second copy looks like the first).
   const std::string unit = "AAAACTATGC";
-  const std::string ref = "TGCATCGGATCCTAGGCTAACGTTAGCCATGACGTAGCTGT" + unit + unit +
+  const std::string ref = "TGCATCGGATCCTAGGCTAACGTTAGCCATGACGTAGCTGT" + unit + unit + unit +
                           "CAGTTCAGGATCGATCGGCATTACGAGCTAGCATCGGACTTAG";
   const std::string alt = ref.substr(0, 41) + ref.substr(51);
   ReadBatch b;
