@@ -7,6 +7,8 @@
 #   scripts/make_sim_bam.sh chr20:1000001-2000000 30 /tmp/sim1mb
 #   -> OUTDIR/sim.bam(.bai), OUTDIR/ref.fa(.fai), OUTDIR/truth.vcf.gz(.tbi)
 #
+# Environment: ART_PROFILE READ_LEN FRAG_MEAN FRAG_SD ART_EXTRA (platform, below),
+# STUTTER (repeat slippage, below), THREADS.
 # Needs: samtools bcftools tabix bwa art-nextgen-simulation-tools (Debian).
 # OUTDIR should be outside the repository (or in a git-ignored folder).
 set -euo pipefail
@@ -44,6 +46,14 @@ for h in 1 2; do
 done
 cat h1_1.fq h2_1.fq > r1.fq
 cat h1_2.fq h2_2.fq > r2.fq
+# STUTTER=SCALE (e.g. 1) adds repeat-unit slippage to the reads, which ART
+# lacks (scripts/add_stutter.py); unset or 0: plain ART reads.
+if [ "${STUTTER:-0}" != 0 ]; then
+  for m in 1 2; do
+    python3 "$HERE/scripts/add_stutter.py" --seed "$m" --scale "$STUTTER" < r$m.fq > r$m.stutter.fq 2>> stutter.log
+    mv r$m.stutter.fq r$m.fq
+  done
+fi
 bwa mem -t "$THREADS" -R '@RG\tID:sim\tSM:HG002' ref.fa r1.fq r2.fq 2> bwa_mem.log |
   samtools sort -@ "$THREADS" -o sim.bam -
 samtools index sim.bam

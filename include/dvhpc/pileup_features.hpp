@@ -15,6 +15,8 @@
 //   12, 13   the read carries the alt asked about (forward, reverse): the
 //            "which allele is this example about" signal, over the read's span
 //   14, 15   the read carries another alt of the site (forward, reverse)
+//            (12-15 at sites with an indel alt: the allele the read fits best
+//            after realignment, kernels/realign.hpp; elsewhere the CIGAR's)
 //   16       the read's base equals the reference base at p
 //   17       mapping quality: min(mapq, 60) / 60 summed over reads covering p
 //

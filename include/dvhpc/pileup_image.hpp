@@ -21,7 +21,9 @@
 //   2 mapping qual  min(mapq, 60) * 254 / 60
 //   3 strand        forward 70, reverse 240
 //   4 supports alt  254 if the read carries the alt asked about (either alt
-//                   of an alt pair), 144 otherwise
+//                   of an alt pair), 144 otherwise; at sites with an indel
+//                   alt "carries" means "fits best after realignment"
+//                   (kernels/realign.hpp), elsewhere the CIGAR decides
 //   5 differs ref   254 where the read base differs from the reference, over
 //                   a deletion span, and on the base before an insertion;
 //                   144 where it matches
