@@ -8,7 +8,7 @@
 #   -> OUTDIR/sim.bam(.bai), OUTDIR/ref.fa(.fai), OUTDIR/truth.vcf.gz(.tbi)
 #
 # Environment: ART_PROFILE READ_LEN FRAG_MEAN FRAG_SD ART_EXTRA (platform, below),
-# STUTTER (repeat slippage, below), THREADS.
+# STUTTER (repeat slippage, below), PARALOG_COVERAGE (paralog artefacts, below), THREADS.
 # Needs: samtools bcftools tabix bwa art-nextgen-simulation-tools (Debian).
 # OUTDIR should be outside the repository (or in a git-ignored folder).
 set -euo pipefail
@@ -46,6 +46,18 @@ for h in 1 2; do
 done
 cat h1_1.fq h2_1.fq > r1.fq
 cat h1_2.fq h2_2.fq > r2.fq
+# PARALOG_COVERAGE=X (e.g. 10) adds reads at X-fold from diverged copies of
+# random segments (scripts/add_paralogs.py): clustered low-fraction
+# artefacts that real reads show and a small reference cannot. Labelled hom-ref.
+if [ "${PARALOG_COVERAGE:-0}" != 0 ]; then
+  python3 "$HERE/scripts/add_paralogs.py" --seed 7 hap1.fa > paralogs.fa 2> paralogs.log
+  # shellcheck disable=SC2086
+  art_illumina -ss "${ART_PROFILE:-HS25}" -i paralogs.fa -p -l "${READ_LEN:-150}" -f "$PARALOG_COVERAGE" \
+    -m "${FRAG_MEAN:-400}" -s "${FRAG_SD:-50}" -rs 3 -o p_ -na ${ART_EXTRA:-} > art_paralogs.log
+  cat p_1.fq >> r1.fq
+  cat p_2.fq >> r2.fq
+  rm -f p_1.fq p_2.fq
+fi
 # STUTTER=SCALE (e.g. 1) adds repeat-unit slippage to the reads, which ART
 # lacks (scripts/add_stutter.py); unset or 0: plain ART reads.
 if [ "${STUTTER:-0}" != 0 ]; then

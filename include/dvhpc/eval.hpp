@@ -75,8 +75,21 @@ struct EvalSideStats {
   int64_t duplicates = 0;    // normalised alleles seen twice
 };
 
+// One allele that did not match: a truth allele missing from the calls (FN)
+// or a called allele missing from the truth (FP), as normalised.
+struct EvalError {
+  std::string status;  // "FN" or "FP"
+  VariantType type = VariantType::SNP;
+  std::string contig;
+  int64_t pos = 0;     // 1-based, normalised
+  std::string ref, alt;
+  bool hom = false;    // zygosity on its own side
+  bool pass = true;    // FP only: the call's FILTER is PASS or '.'
+};
+
 struct EvalResult {
   std::vector<EvalRow> rows;  // SNP ALL, SNP PASS, INDEL ALL, INDEL PASS, [OTHER ...]
+  std::vector<EvalError> errors;  // every FN and FP of the ALL rows, in genome order
   EvalSideStats truth, calls;
   bool left_aligned = false;  // false when no reference was given
   bool bed_used = false;
@@ -90,9 +103,11 @@ EvalResult evaluate(const EvalInputs& in);
 std::string format_eval_table(const EvalResult& r);
 // The same rows as CSV with a header line (no notes).
 std::string format_eval_csv(const EvalResult& r);
+// Every FN and FP as tab-separated lines with a header (PREFIX.eval.errors.tsv).
+std::string format_eval_errors(const EvalResult& r);
 
 // The command: evaluates on rank 0, prints the table to stdout, writes
-// PREFIX.eval.csv atomically; every rank throws if rank 0 failed.
+// PREFIX.eval.csv and PREFIX.eval.errors.tsv atomically; every rank throws if rank 0 failed.
 void run_eval(const RunContext& ctx);
 
 }  // namespace dvhpc

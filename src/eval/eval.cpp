@@ -1,7 +1,9 @@
 // Comparison of the two normalised allele sets and the summary formats.
 #include "dvhpc/eval.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -14,6 +16,8 @@ namespace dvhpc {
 
 using eval_detail::IntervalSet;
 using eval_detail::LoadedVcf;
+using eval_detail::VariantInfo;
+using eval_detail::VariantKey;
 using eval_detail::VariantMap;
 
 namespace {
@@ -149,6 +153,16 @@ EvalResult evaluate(const EvalInputs& in) {
     res.rows.push_back(make_row(t, "ALL", truth.all, calls.all));
     res.rows.push_back(make_row(t, "PASS", truth.all, calls.pass));
   }
+  auto add = [&](const char* status, const VariantKey& k, const VariantInfo& v, bool pass) {
+    res.errors.push_back({status, v.type, k.contig, k.pos + 1, k.ref, k.alt, v.hom, pass});
+  };
+  for (const auto& [key, info] : truth.all)
+    if (!calls.all.count(key)) add("FN", key, info, true);
+  for (const auto& [key, info] : calls.all)
+    if (!truth.all.count(key)) add("FP", key, info, calls.pass.count(key) > 0);
+  std::stable_sort(res.errors.begin(), res.errors.end(), [](const EvalError& a, const EvalError& b) {
+    return std::tie(a.contig, a.pos) < std::tie(b.contig, b.pos);
+  });
   return res;
 }
 
@@ -188,6 +202,15 @@ std::string format_eval_csv(const EvalResult& r) {
     for (size_t i = 0; i < c.size(); ++i) out += (i ? "," : "") + c[i];
     out += "\n";
   }
+  return out;
+}
+
+std::string format_eval_errors(const EvalResult& r) {
+  std::string out = "status\ttype\tchrom\tpos\tref\talt\tzygosity\tfilter\n";
+  for (const auto& e : r.errors)
+    out += e.status + "\t" + variant_type_name(e.type) + "\t" + e.contig + "\t" + std::to_string(e.pos) + "\t" +
+           e.ref + "\t" + e.alt + "\t" + (e.hom ? "HOM" : "HET") + "\t" +
+           (e.status == "FN" ? "." : e.pass ? "PASS" : "FILTERED") + "\n";
   return out;
 }
 

@@ -55,10 +55,11 @@ void run_eval(const RunContext& ctx) {
       const EvalResult r = evaluate(in);
       const std::string csv_path = ctx.cfg.output + ".eval.csv";
       write_atomically(csv_path, format_eval_csv(r));
+      write_atomically(ctx.cfg.output + ".eval.errors.tsv", format_eval_errors(r));
       const std::string table = format_eval_table(r);
       std::fputs(table.c_str(), stdout);
       std::fflush(stdout);
-      log::info("wrote {}", csv_path);
+      log::info("wrote {} and {}.eval.errors.tsv (every FN and FP)", csv_path, ctx.cfg.output);
     } catch (const Error& e) {
       outcome = std::to_string(e.exit_code()) + "\n" + e.what();
     } catch (const std::exception& e) {

@@ -38,6 +38,7 @@ head -1 conf.eval.csv | grep -qx 'Type,Filter,TRUTH.TOTAL,TRUTH.TP,TRUTH.FN,QUER
 grep -qx 'SNP,ALL,45,45,0,45,0,45,1.000000,1.000000,1.000000' conf.eval.csv || fail "CSV SNP row"
 grep -qx 'INDEL,PASS,4,4,0,4,0,2,1.000000,1.000000,1.000000' conf.eval.csv || fail "CSV INDEL PASS row"
 ls conf.eval.csv.tmp* > /dev/null 2>&1 && fail "temporary CSV left behind"
+[ -s conf.eval.errors.tsv ] || fail "conf.eval.errors.tsv not written"
 
 # Whole window (README: bcftools-norm scorer gives 185/18/1 SNP, 34/13/2 INDEL).
 "$bin" eval --truth "$truth" --bed "$data/region_chr20_10000000_10100000.bed" --ref "$ref" \

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "dvhpc/error.hpp"
@@ -214,4 +215,22 @@ TEST_CASE("eval: table and CSV carry the same rows") {
   EvalRow empty;
   CHECK(std::isnan(empty.recall()));
   CHECK(std::isnan(empty.f1()));
+}
+
+TEST_CASE("eval: the errors list holds every FN and FP of the ALL rows") {
+  Fixture f;
+  const EvalResult r = evaluate(f.in);
+  int64_t fn = 0, fp = 0, listed_fn = 0, listed_fp = 0;
+  for (const auto& row : r.rows)
+    if (row.filter == "ALL") { fn += row.fn; fp += row.fp; }
+  for (const auto& e : r.errors) (e.status == "FN" ? listed_fn : listed_fp) += 1;
+  CHECK(listed_fn == fn);
+  CHECK(listed_fp == fp);
+  REQUIRE(fn + fp > 0);
+  for (size_t i = 1; i < r.errors.size(); ++i)
+    CHECK((r.errors[i - 1].contig < r.errors[i].contig ||
+           (r.errors[i - 1].contig == r.errors[i].contig && r.errors[i - 1].pos <= r.errors[i].pos)));
+  const std::string tsv = format_eval_errors(r);
+  CHECK(tsv.rfind("status\ttype\tchrom\tpos\tref\talt\tzygosity\tfilter\n", 0) == 0);
+  CHECK(std::count(tsv.begin(), tsv.end(), '\n') == static_cast<std::ptrdiff_t>(r.errors.size() + 1));
 }
