@@ -76,6 +76,7 @@ struct TruthConfig {
 // `dvhpc eval`: the call set to score against `truth`.
 struct EvalConfig {
   std::string calls;
+  std::string match = "allele";  // allele | haplotype
 };
 
 struct TrainConfig {

@@ -1,5 +1,6 @@
-// `dvhpc eval`: scores a call set against a truth VCF, like hap.py's summary
-// but with exact allele matching (no haplotype-aware comparison).
+// `dvhpc eval`: scores a call set against a truth VCF, like hap.py's summary,
+// with exact allele matching and, optionally, haplotype-aware matching of
+// what is left (eval.match: haplotype).
 //
 // Semantics, applied identically to truth and calls unless stated:
 //  * Sample: the first sample column of each VCF; its GT decides which ALT
@@ -22,6 +23,9 @@
 //    decision independent of how each VCF spelled the variant.
 //  * Matching: on (CHROM, POS, REF, ALT) after normalisation. Duplicate keys
 //    on one side (e.g. an MNP split overlapping a SNP record) count once.
+//    With eval.match: haplotype (needs --ref), alleles left unmatched are
+//    then matched by cluster when both sides spell the same sequence
+//    (src/eval/haplotype_match.hpp); the default is exact matching only.
 //  * Types: SNP (1 base -> 1 base, MNPs after the split), INDEL (REF and
 //    ALT lengths differ, including complex replacements such as AC -> TGG,
 //    as hap.py counts them), OTHER (symbolic/breakend; a row only if any).
@@ -48,6 +52,7 @@ struct EvalInputs {
   std::string calls_vcf;  // required
   std::string bed;        // optional confident regions
   std::string reference;  // optional FASTA; enables left-alignment
+  bool haplotype_match = false;  // also match clusters that spell the same haplotype (needs reference)
 };
 
 enum class VariantType { SNP, INDEL, OTHER };
@@ -92,6 +97,7 @@ struct EvalResult {
   std::vector<EvalError> errors;  // every FN and FP of the ALL rows, in genome order
   EvalSideStats truth, calls;
   bool left_aligned = false;  // false when no reference was given
+  bool haplotype_match = false;
   bool bed_used = false;
 };
 

@@ -113,6 +113,9 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(std::string, "truth.vcf", truth.vcf, "truth VCF (bgzipped, indexed)"),
       DVHPC_FIELD(std::string, "truth.bed", truth.bed, "confident regions BED"),
       DVHPC_FIELD(std::string, "eval.calls", eval.calls, "call set VCF to score"),
+      DVHPC_FIELD(std::string, "eval.match", eval.match,
+                  "allele: exact allele matching after normalisation; haplotype: then also clusters "
+                  "that spell the same haplotype (needs reference)"),
 
       DVHPC_FIELD(std::vector<std::string>, "train.examples", train.examples, "example HDF5 files"),
       DVHPC_FIELD(std::string, "train.model", train.model, "rnn|cnn"),

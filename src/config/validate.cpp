@@ -106,6 +106,8 @@ void validate(const Config& c) {
     bad("model.device", "must be auto, cpu or gpu, not '" + c.model.device + "'");
   if (c.model.precision != "fp32" && c.model.precision != "bf16" && c.model.precision != "fp16")
     bad("model.precision", "must be fp32, bf16 or fp16, not '" + c.model.precision + "'");
+  if (c.eval.match != "allele" && c.eval.match != "haplotype")
+    bad("eval.match", "must be allele or haplotype, not '" + c.eval.match + "'");
   if (c.train.model != "rnn" && c.train.model != "cnn")
     bad("train.model", "must be rnn or cnn, not '" + c.train.model + "'");
   if (c.train.epochs < 1) bad("train.epochs", "must be >= 1");

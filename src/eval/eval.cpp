@@ -10,10 +10,12 @@
 
 #include "dvhpc/error.hpp"
 #include "dvhpc/reference.hpp"
+#include "haplotype_match.hpp"
 #include "variant_set.hpp"
 
 namespace dvhpc {
 
+using eval_detail::HaplotypeMatches;
 using eval_detail::IntervalSet;
 using eval_detail::LoadedVcf;
 using eval_detail::VariantInfo;
@@ -42,7 +44,7 @@ void check_naming(const std::set<std::string>& used, const std::string& used_lab
 }
 
 EvalRow make_row(VariantType type, const char* filter, const VariantMap& truth,
-                 const VariantMap& query) {
+                 const VariantMap& query, const HaplotypeMatches& hm) {
   EvalRow row;
   row.type = type;
   row.filter = filter;
@@ -50,17 +52,18 @@ EvalRow make_row(VariantType type, const char* filter, const VariantMap& truth,
     if (info.type != type) continue;
     ++row.truth_total;
     auto it = query.find(key);
-    if (it == query.end()) {
+    auto by_hap = hm.truth.find(key);
+    if (it == query.end() && by_hap == hm.truth.end()) {
       ++row.fn;
       continue;
     }
     ++row.tp;
-    if (it->second.hom == info.hom) ++row.tp_gt;
+    if (it != query.end() ? it->second.hom == info.hom : by_hap->second) ++row.tp_gt;
   }
   for (const auto& [key, info] : query) {
     if (info.type != type) continue;
     ++row.query_total;
-    if (!truth.count(key)) ++row.fp;
+    if (!truth.count(key) && !hm.calls.count(key)) ++row.fp;
   }
   return row;
 }
@@ -148,18 +151,26 @@ EvalResult evaluate(const EvalInputs& in) {
   res.calls = calls.stats;
   res.left_aligned = ref != nullptr;
   res.bed_used = bed != nullptr;
+  res.haplotype_match = in.haplotype_match;
+  HaplotypeMatches hm_all, hm_pass;
+  if (in.haplotype_match) {
+    if (!ref)
+      throw Error(ErrorKind::Config, "eval.match: haplotype needs the reference (--ref) to spell haplotypes");
+    hm_all = eval_detail::match_haplotypes(truth.all, calls.all, *ref);
+    hm_pass = eval_detail::match_haplotypes(truth.all, calls.pass, *ref);
+  }
   for (VariantType t : {VariantType::SNP, VariantType::INDEL, VariantType::OTHER}) {
     if (t == VariantType::OTHER && !has_type(truth.all, t) && !has_type(calls.all, t)) continue;
-    res.rows.push_back(make_row(t, "ALL", truth.all, calls.all));
-    res.rows.push_back(make_row(t, "PASS", truth.all, calls.pass));
+    res.rows.push_back(make_row(t, "ALL", truth.all, calls.all, hm_all));
+    res.rows.push_back(make_row(t, "PASS", truth.all, calls.pass, hm_pass));
   }
   auto add = [&](const char* status, const VariantKey& k, const VariantInfo& v, bool pass) {
     res.errors.push_back({status, v.type, k.contig, k.pos + 1, k.ref, k.alt, v.hom, pass});
   };
   for (const auto& [key, info] : truth.all)
-    if (!calls.all.count(key)) add("FN", key, info, true);
+    if (!calls.all.count(key) && !hm_all.truth.count(key)) add("FN", key, info, true);
   for (const auto& [key, info] : calls.all)
-    if (!truth.all.count(key)) add("FP", key, info, calls.pass.count(key) > 0);
+    if (!truth.all.count(key) && !hm_all.calls.count(key)) add("FP", key, info, calls.pass.count(key) > 0);
   std::stable_sort(res.errors.begin(), res.errors.end(), [](const EvalError& a, const EvalError& b) {
     return std::tie(a.contig, a.pos) < std::tie(b.contig, b.pos);
   });
@@ -188,8 +199,13 @@ std::string format_eval_table(const EvalResult& r) {
                "reference, MNPs split into SNPs\n"
              : "# normalisation: no --ref given, so alleles were split and trimmed but NOT "
                "left-aligned: an indel written at different places in a repeat will not match\n";
-  out += "# matching: exact (CHROM, POS, REF, ALT) after normalisation, no haplotype-aware "
-         "matching; TP.GT = TPs with the same zygosity (het / hom-alt)\n";
+  out += r.haplotype_match
+             ? "# matching: exact (CHROM, POS, REF, ALT) after normalisation, then clusters of the rest "
+               "that spell the same haplotype (eval.match: haplotype); TP.GT = TPs with the same "
+               "zygosity (het / hom-alt)\n"
+             : "# matching: exact (CHROM, POS, REF, ALT) after normalisation, no haplotype-aware "
+               "matching (eval.match: haplotype adds it); TP.GT = TPs with the same zygosity "
+               "(het / hom-alt)\n";
   return out;
 }
 

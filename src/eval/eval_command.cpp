@@ -52,6 +52,7 @@ void run_eval(const RunContext& ctx) {
       in.calls_vcf = ctx.cfg.eval.calls;
       in.bed = ctx.cfg.truth.bed;
       in.reference = ctx.cfg.reference;
+      in.haplotype_match = ctx.cfg.eval.match == "haplotype";
       const EvalResult r = evaluate(in);
       const std::string csv_path = ctx.cfg.output + ".eval.csv";
       write_atomically(csv_path, format_eval_csv(r));

@@ -234,3 +234,33 @@ TEST_CASE("eval: the errors list holds every FN and FP of the ALL rows") {
   CHECK(tsv.rfind("status\ttype\tchrom\tpos\tref\talt\tzygosity\tfilter\n", 0) == 0);
   CHECK(std::count(tsv.begin(), tsv.end(), '\n') == static_cast<std::ptrdiff_t>(r.errors.size() + 1));
 }
+
+TEST_CASE("eval: haplotype matching joins spellings of the same change, and only those") {
+  // 0-based T at 20 and 21, G at 22. Truth: an A inserted after each T
+  // (TATAG). Calls: AT inserted after the first T plus T>A at 21: also TATAG.
+  const std::vector<std::string> truth = {rec("chr1", 21, "T", "TA", "1/1"), rec("chr1", 22, "T", "TA", "1/1")};
+  const std::vector<std::string> same = {rec("chr1", 21, "T", "TAT", "1/1"), rec("chr1", 22, "T", "A", "1/1")};
+  const std::vector<std::string> other = {rec("chr1", 21, "T", "TAT", "1/1"), rec("chr1", 22, "T", "C", "1/1")};
+  Fixture f(truth, same);
+  const EvalResult exact = evaluate(f.in);
+  CHECK(row(exact, VariantType::INDEL, "ALL").fn == 2);
+  CHECK(row(exact, VariantType::INDEL, "ALL").fp == 1);
+  CHECK(row(exact, VariantType::SNP, "ALL").fp == 1);
+  f.in.haplotype_match = true;
+  const EvalResult hap = evaluate(f.in);
+  CHECK(row(hap, VariantType::INDEL, "ALL").tp == 2);
+  CHECK(row(hap, VariantType::INDEL, "ALL").tp_gt == 2);
+  CHECK(row(hap, VariantType::INDEL, "ALL").fn == 0);
+  CHECK(row(hap, VariantType::INDEL, "ALL").fp == 0);
+  CHECK(row(hap, VariantType::SNP, "ALL").fp == 0);
+  CHECK(hap.errors.empty());
+  CHECK(format_eval_table(hap).find("spell the same haplotype") != std::string::npos);
+
+  Fixture g(truth, other);
+  g.in.haplotype_match = true;
+  const EvalResult diff = evaluate(g.in);
+  CHECK(row(diff, VariantType::INDEL, "ALL").fn == 2);
+  CHECK(row(diff, VariantType::SNP, "ALL").fp == 1);
+  g.in.reference.clear();
+  CHECK_THROWS_WITH_AS(evaluate(g.in), doctest::Contains("needs the reference"), Error);
+}
