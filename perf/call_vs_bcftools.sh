@@ -26,8 +26,8 @@ best_of() {  # seconds of the fastest of $reps runs of "$@"
   done
   printf "%.3f" "$best"
 }
-score() {  # score NAME CALLS TRUTH BED REF -> table rows
-  "$bin" eval --truth "$3" --bed "$4" --ref "$5" --calls "$2" --out "$tmp/e" 2> /dev/null |
+score() {  # score NAME CALLS TRUTH BED REF [MATCH] -> table rows
+  "$bin" eval --truth "$3" --bed "$4" --ref "$5" --calls "$2" --out "$tmp/e" --set eval.match="${6:-allele}" 2> /dev/null |
     awk -v n="$1" '$2 == "ALL" && ($1 == "SNP" || $1 == "INDEL") {
       printf "| %s | %s | %s | %s | %s | %.4f | %.4f | %.4f |\n", n, $1, $4, $7, $5, $10, $9, $11 }'
 }
@@ -59,6 +59,13 @@ YAML
     echo "|---|---|--:|--:|--:|--:|--:|--:|"
     score dvhpc "$tmp/dv.vcf.gz" "$truth" "$bed" "$ref"
     score bcftools "$tmp/bc.vcf.gz" "$truth" "$bed" "$ref"
+    echo
+    echo "The same with haplotype-aware matching (\`--set eval.match=haplotype\`):"
+    echo
+    echo "| caller | type | TP | FP | FN | precision | recall | F1 |"
+    echo "|---|---|--:|--:|--:|--:|--:|--:|"
+    score dvhpc "$tmp/dv.vcf.gz" "$truth" "$bed" "$ref" haplotype
+    score bcftools "$tmp/bc.vcf.gz" "$truth" "$bed" "$ref" haplotype
     echo
   done
 }
