@@ -82,14 +82,14 @@ int64_t PileupBuilder::feature_size() const {
 void PileupBuilder::build(const ReadBatch& batch, const Region& window, const std::string& ref,
                           const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
                           std::vector<uint8_t>& images, std::vector<float>& features,
-                          bool with_images) const {
+                          bool with_images, std::vector<ExampleSupport>* support) const {
   // Bounded device memory: at most kBatch images (~130 kB each) at once.
   constexpr size_t kBatch = 1024;
   if (queries.size() > kBatch) {
     for (size_t i = 0; i < queries.size(); i += kBatch) {
       const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
                                            queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
-      build(batch, window, ref, sites, part, images, features, with_images);
+      build(batch, window, ref, sites, part, images, features, with_images, support);
     }
     return;
   }
@@ -115,7 +115,7 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   const size_t read_hi =
       static_cast<size_t>(std::upper_bound(batch.pos.begin(), batch.pos.end(), last_pos) - batch.pos.begin());
   if (read_lo > 0 || read_hi < batch.size()) {
-    build(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images);
+    build(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images, support);
     return;
   }
   std::vector<std::vector<int32_t>> site_reads(sites.size());
@@ -230,6 +230,21 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
       features.data() + feat_at, static_cast<size_t>(n), cfg_.feature_window, kNumFeatureChannels);
   Kokkos::deep_copy(hfeat, feat);
+  if (support) {
+    std::vector<uint8_t> es(entry_read.size());
+    Kokkos::deep_copy(kernels::HostUnmanaged<uint8_t>(es.data(), es.size()), ex.entry_support);
+    for (int64_t e = 0; e < n; ++e) {
+      ExampleSupport c;
+      c.realigned = realign_begin[e] >= 0;
+      for (int64_t k = entry_off[e]; k < entry_off[e + 1]; ++k) {
+        const uint8_t v = es[static_cast<size_t>(k)];
+        c.ref += v == 0;
+        c.alt += v == 1;
+        c.other_alt += v == 2;
+      }
+      support->push_back(c);
+    }
+  }
   if (!with_images) return;
   const size_t img_at = images.size();
   images.resize(img_at + static_cast<size_t>(n * image_size()));

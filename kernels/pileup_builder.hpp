@@ -22,6 +22,15 @@
 
 namespace dvhpc {
 
+// Reads by what they support in one example (entry_support of the kernels).
+// `realigned`: the site has an indel alt and reads were realigned; then
+// `ref` counts reads that fit the reference best and reads that fit no
+// allele clearly are in neither count.
+struct ExampleSupport {
+  int32_t ref = 0, alt = 0, other_alt = 0;
+  bool realigned = false;
+};
+
 class PileupBuilder {
  public:
   PileupBuilder(const PileupConfig& cfg, int min_base_quality);
@@ -30,7 +39,8 @@ class PileupBuilder {
   // Sites must lie inside the window. Appends to `images` and `features`.
   void build(const ReadBatch& batch, const Region& window, const std::string& ref,
              const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
-             std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true) const;
+             std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true,
+             std::vector<ExampleSupport>* support = nullptr) const;
 
   int64_t image_size() const;    // H * W * C
   int64_t feature_size() const;  // window * 18

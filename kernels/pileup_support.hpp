@@ -5,7 +5,8 @@
 //   example e:  centre = site POS           entries entry_off(e)..entry_off(e+1)
 //               alleles allele_off(e)..     -> entry_read(k): reads overlapping POS
 //                                           -> entry_support(k): 0 neither,
-//                                              1 carries a queried alt, 2 another alt
+//                                              1 carries a queried alt, 2 another alt,
+//                                              3 cannot tell (realigned sites only)
 //
 // Same portability rules as allele_count.hpp: functors, template memory
 // space, no std:: containers or virtual calls.
@@ -16,6 +17,8 @@
 #include "kernels/types.hpp"
 
 namespace dvhpc::kernels {
+
+constexpr uint8_t kSupportUnknown = 3;
 
 // Reads plus the per-read fields only the pileup kernels need.
 template <class M>
@@ -127,13 +130,15 @@ struct SupportFunctor {
     return n < 0 ? kNoFit : align_cost(r.reads, qb, qe, hap, n);
   }
 
-  // 0: fits the reference as well as any alt (or cannot tell), 1: fits a
-  // queried alt best, 2: fits another alt best.
+  // 0: fits the reference best, 1: fits a queried alt best, 2: fits another
+  // alt best, 3: cannot tell (within the margin, or no bases in the window).
+  // The image and feature kernels treat 3 like 0 (no alt support); AD
+  // leaves those reads out.
   KOKKOS_INLINE_FUNCTION uint8_t realigned_support(int64_t e, int64_t read) const {
     const int64_t w0 = ex.realign_begin(e), w1 = ex.realign_end(e);
     uint64_t qb = 0, qe = 0;
     read_bases_in(r.reads, read, w0, w1, qb, qe);
-    if (qb == qe) return 0;
+    if (qb == qe) return kSupportUnknown;
     uint8_t hap[kMaxHaplotype];
     const int c_ref = cost(-1, w0, w1, qb, qe, hap);
     int c_queried = kNoFit, c_other = kNoFit;
@@ -143,7 +148,8 @@ struct SupportFunctor {
       slot = c < slot ? c : slot;
     }
     const int c_alt = c_queried < c_other ? c_queried : c_other;
-    if (c_alt >= kNoFit || c_ref <= c_alt + kRealignMargin) return 0;
+    if (c_alt >= kNoFit || c_ref + kRealignMargin < c_alt) return 0;
+    if (c_ref <= c_alt + kRealignMargin) return kSupportUnknown;
     return c_queried <= c_other ? 1 : 2;
   }
 

@@ -38,6 +38,9 @@ struct GenotypeCall {
   double qual = 0;                 // site quality
   std::vector<int> pl;             // VCF order: for j in 0..n, i in 0..j: (i, j)
   std::vector<double> posterior;   // same order as pl
+  // Reads by allele (REF, then each ALT) from realignment at indel sites;
+  // empty where the site was not realigned (AD then comes from the counts).
+  std::vector<int32_t> realigned_ad;
   bool is_variant() const { return allele2 > 0; }
 };
 

@@ -11,16 +11,25 @@ std::vector<std::string> call_vcf_header() {
       "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
       "##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality: -10log10 P(genotype is wrong)\">",
       "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Reads with an allele at the site\">",
-      "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting REF and each ALT ('.' where the allele is not a candidate in this sample)\">",
-      "##FORMAT=<ID=VAF,Number=A,Type=Float,Description=\"Fraction of reads supporting each ALT\">",
+      "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting REF and each ALT: at sites with an indel ALT the reads that fit that allele best after realignment (reads that fit none clearly are not counted), elsewhere the allele counts ('.' where the allele is not a candidate in this sample)\">",
+      "##FORMAT=<ID=VAF,Number=A,Type=Float,Description=\"Reads supporting each ALT (as in AD) / DP\">",
       "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype posteriors relative to the called genotype\">",
   };
 }
 
 namespace {
-std::string vaf_field(const MergedSite& m, size_t s) {
+std::string vaf_field(const MergedSite& m, size_t s, const GenotypeCall& call) {
   const Candidate* c = m.per_sample[s];
   if (!c || c->total <= 0) return ".";
+  if (!call.realigned_ad.empty()) {
+    std::string out;
+    for (size_t k = 1; k < call.realigned_ad.size(); ++k) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(call.realigned_ad[k]) / c->total);
+      out += (out.empty() ? "" : ",") + std::string(buf);
+    }
+    return out;
+  }
   std::vector<std::string> v(m.site.alts.size(), ".");
   for (size_t k = 0; k < c->alts.size(); ++k) {
     char buf[32];
@@ -31,6 +40,13 @@ std::string vaf_field(const MergedSite& m, size_t s) {
   for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
   return out;
 }
+std::string ad_field(const MergedSite& m, size_t s, const GenotypeCall& call) {
+  if (call.realigned_ad.empty()) return sample_ad(m, s);
+  std::string out;
+  for (int32_t x : call.realigned_ad) out += (out.empty() ? "" : ",") + std::to_string(x);
+  return out;
+}
+
 }  // namespace
 
 int64_t add_call_records(const std::vector<MergedSite>& sites,
@@ -58,8 +74,8 @@ int64_t add_call_records(const std::vector<MergedSite>& sites,
       std::string pl;
       for (int x : c.pl) pl += (pl.empty() ? "" : ",") + std::to_string(x);
       line += "\t" + std::to_string(c.allele1) + "/" + std::to_string(c.allele2) + ":" +
-              std::to_string(static_cast<int>(c.gq)) + ":" + sample_dp(m, s) + ":" + sample_ad(m, s) + ":" +
-              vaf_field(m, s) + ":" + pl;
+              std::to_string(static_cast<int>(c.gq)) + ":" + sample_dp(m, s) + ":" + ad_field(m, s, c) + ":" +
+              vaf_field(m, s, c) + ":" + pl;
       cols.genotypes.push_back(static_cast<int8_t>((c.allele1 > 0) + (c.allele2 > 0)));
       // Posterior mass by number of alt copies.
       float p[3] = {0, 0, 0};

@@ -45,6 +45,22 @@ std::vector<GenotypeCall> site_calls(const std::vector<Candidate>& sites, const 
   return out;
 }
 
+// AD from realignment at indel sites: REF from the first single-alt
+// example (reads that fit the reference best), each ALT from its own
+// single-alt example (reads that fit it best).
+void add_realigned_ad(const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& qs,
+                      const std::vector<ExampleSupport>& support, std::vector<GenotypeCall>& calls) {
+  for (size_t e = 0; e < qs.size(); ++e) {
+    if (!support[e].realigned || qs[e].n_alts != 1) continue;
+    std::vector<int32_t>& ad = calls[static_cast<size_t>(qs[e].site)].realigned_ad;
+    if (ad.empty()) {
+      ad.assign(sites[static_cast<size_t>(qs[e].site)].alts.size() + 1, 0);
+      ad[0] = support[e].ref;
+    }
+    ad[static_cast<size_t>(qs[e].alt[0]) + 1] = support[e].alt;
+  }
+}
+
 }  // namespace
 
 Genotyper::Genotyper(const Config& cfg, int local_rank)
@@ -99,9 +115,10 @@ std::vector<GenotypeCall> Genotyper::genotype(const ReadBatch& batch, const Regi
   for (const auto& q : qs) which.push_back(q.site);
   std::vector<uint8_t> no_images;
   std::vector<float> features;
+  std::vector<ExampleSupport> support;
   {
     ScopedStage st(times, "features");
-    builder_.build(batch, window, ref, sites, qs, no_images, features, false);
+    builder_.build(batch, window, ref, sites, qs, no_images, features, false, &support);
   }
   std::vector<float> probs;
   {
@@ -110,6 +127,7 @@ std::vector<GenotypeCall> Genotyper::genotype(const ReadBatch& batch, const Regi
                     {cfg_.pileup.feature_window, kNumFeatureChannels});
   }
   std::vector<GenotypeCall> calls = site_calls(sites, qs, probs, which);
+  add_realigned_ad(sites, qs, support, calls);
   stats_.sites += static_cast<int64_t>(sites.size());
   stats_.examples += static_cast<int64_t>(qs.size());
   if (!cnn_) return calls;
@@ -158,7 +176,10 @@ std::vector<GenotypeCall> Genotyper::genotype(const ReadBatch& batch, const Regi
     g0 = g1;
   }
   std::vector<GenotypeCall> hcalls = site_calls(hard, hq, hprobs, hwhich);
-  for (size_t i = 0; i < hard.size(); ++i) calls[hard_index[i]] = hcalls[i];
+  for (size_t i = 0; i < hard.size(); ++i) {
+    hcalls[i].realigned_ad = std::move(calls[hard_index[i]].realigned_ad);
+    calls[hard_index[i]] = std::move(hcalls[i]);
+  }
   stats_.cnn_sites += static_cast<int64_t>(hard.size());
   stats_.cnn_examples += static_cast<int64_t>(hq.size());
   return calls;

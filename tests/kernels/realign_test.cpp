@@ -133,12 +133,20 @@ TEST_CASE("realign: support counts reads whatever the aligner made of the deleti
   PileupConfig pc;
   std::vector<uint8_t> images;
   std::vector<float> features;
-  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(kRef.size())}, kRef, sites, queries, images, features);
+  std::vector<ExampleSupport> support;
+  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(kRef.size())}, kRef, sites, queries, images, features, true,
+                              &support);
   const int F = pc.feature_window;
   auto ft = [&](int pos, int c) { return features[size_t(pos) * kNumFeatureChannels + c]; };
   // 6 reads overlap POS; 4 carry the deletion (the CIGAR shows it in only one).
   CHECK(ft(F / 2, kFeatFwdAlt) == doctest::Approx(4.0 / 6.0));
   CHECK(ft(F / 2, kFeatFwdOtherAlt) == 0.0f);
+  // AD from realignment: the read ending inside the run counts for neither.
+  REQUIRE(support.size() == 1);
+  CHECK(support[0].realigned);
+  CHECK(support[0].alt == 4);
+  CHECK(support[0].ref == 1);
+  CHECK(support[0].other_alt == 0);
 }
 
 TEST_CASE("realign: deleting one copy of a 10 bp tandem repeat") {
