@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "dvhpc/error.hpp"
 #include "dvhpc/examples.hpp"
@@ -26,6 +28,11 @@ std::string resolve_model(const std::string& path, const std::string& key) {
   throw Error(ErrorKind::Input, "config key '" + key + "': model file '" + path +
                                     "' does not exist (the shipped models are in models/; train your own "
                                     "with dvhpc train)");
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 // Posterior per site from per-example probabilities, examples in
@@ -68,6 +75,7 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
   be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
   gpu_ = be_->device() == nn::Device::GPU;
   const std::string rnn_path = resolve_model(cfg.model.rnn, "model.rnn");
+  model_bytes_ = file_bytes(rnn_path);
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;
   rc.channels = kNumFeatureChannels;
@@ -75,6 +83,7 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
   nn::load_checkpoint(rnn_path, *rnn_);
   if (cfg.model.cnn_gq_threshold > 0) {
     const std::string cnn_path = resolve_model(cfg.model.cnn, "model.cnn");
+    model_bytes_ += file_bytes(cnn_path);
     nn::PileupCnnConfig cc;
     cc.channels = pileup_channels(cfg.pileup);
     cc.height = cfg.pileup.height;

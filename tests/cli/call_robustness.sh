@@ -42,6 +42,20 @@ run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=rs 2> rs2
 grep -q "resuming: [1-9]" rs2.log || fail "the second run did not resume: $(grep -m3 info rs2.log)"
 cmp -s rs.vcf.gz np1.vcf.gz && echo "ok   resumed run gives the same VCF" || fail "resumed VCF differs"
 
+# Shards genotyped with other weights behind the same model file name are not reused.
+if /usr/bin/python3 -c "import h5py" 2> /dev/null; then
+  cp "$src/models/rnn.h5" rnn.h5
+  DVHPC_FAULT_AFTER_SHARDS=1 run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=rw \
+    --set model.rnn="$PWD/rnn.h5" 2> rw1.log && fail "the injected crash did not stop the run"
+  /usr/bin/python3 -c "import h5py; h5py.File('rnn.h5', 'a').attrs['retrained'] = 1"
+  run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=rw --set model.rnn="$PWD/rnn.h5" 2> rw2.log ||
+    fail "run after changing the model failed: $(grep -m3 -i error rw2.log)"
+  grep -q "other settings: discarding" rw2.log && ! grep -q "resuming: [1-9]" rw2.log &&
+    echo "ok   changed model weights: old shards discarded" || fail "shards of other model weights were reused"
+else
+  echo "skip model-change resume check: python3-h5py not installed"
+fi
+
 check_error() {  # NAME EXPECTED_TEXT OUTPUT_PREFIX ARGS...
   local name=$1 want=$2 out=$3; shift 3
   for np in 1 2; do
