@@ -209,7 +209,8 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   ex.win_begin = window.begin;
 
   using Policy = Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<int64_t>>;
-  Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, n), kernels::SupportFunctor<MemSpace>{r, ex});
+  Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, static_cast<int64_t>(entry_read.size())),
+                       kernels::SupportFunctor<MemSpace>{r, ex});
 
   const int C = pileup_channels(cfg_);
   // `call` builds images only for the candidates the RNN is unsure about.
