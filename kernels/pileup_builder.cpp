@@ -33,8 +33,8 @@ uint64_t mix(uint64_t x) {
 // Realignment window of a site with an indel alt (kernels/realign.hpp):
 // its alleles, stretched over any tandem repeat that starts at the anchors
 // (period 1-6 or the indel's own length: deleting one copy of a 10-mer repeat
-// leaves reads that end in the next copy looking like the reference), plus a flank of unique sequence that an informative read must
-// reach. {-1, -1} for sites without indels, or when the haplotypes would not
+// leaves reads that end in the next copy looking like the reference), plus
+// a flank of unique sequence that an informative read must reach. {-1, -1} for sites without indels, or when the haplotypes would not
 // fit the kernel's buffers (the CIGAR then decides, as before).
 std::pair<int64_t, int64_t> realign_window(const Candidate& site, const std::string& ref, int64_t ref_begin) {
   constexpr int64_t kFlank = 12, kMaxRepeat = 120, kMaxPeriod = 6;
@@ -120,8 +120,10 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   }
   std::vector<std::vector<int32_t>> site_reads(sites.size());
   std::vector<std::vector<int32_t>> site_rows(sites.size());  // image rows: indices into site_reads
+  std::vector<std::pair<int64_t, int64_t>> site_window(sites.size(), {-1, -1});  // realignment, per site
   for (size_t s = 0; s < sites.size(); ++s) {
     if (!used[s]) continue;
+    site_window[s] = realign_window(sites[s], ref, window.begin);
     const int64_t p = sites[s].pos;
     auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), p - span);
     auto hi = std::upper_bound(batch.pos.begin(), batch.pos.end(), p);
@@ -147,14 +149,15 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   }
 
   // Example tables (host).
-  std::vector<int64_t> centre(n), realign_begin(n), realign_end(n), entry_off(n + 1, 0), allele_off(n + 1, 0), allele_pos, allele_seq_off;
+  std::vector<int64_t> centre(n), realign_begin(n), realign_end(n), entry_off(n + 1, 0), allele_off(n + 1, 0),
+      allele_pos, allele_seq_off;
   std::vector<int32_t> entry_read, img_rows(static_cast<size_t>(n) * max_reads, -1), allele_type, allele_len;
   std::vector<uint8_t> allele_queried, allele_seq;
   for (int64_t e = 0; e < n; ++e) {
     const ExampleQuery& q = queries[e];
     const Candidate& site = sites.at(static_cast<size_t>(q.site));
     centre[e] = site.pos;
-    std::tie(realign_begin[e], realign_end[e]) = realign_window(site, ref, window.begin);
+    std::tie(realign_begin[e], realign_end[e]) = site_window[static_cast<size_t>(q.site)];
     const auto& rd = site_reads[q.site];
     for (size_t k = 0; k < site_rows[q.site].size(); ++k)
       img_rows[e * max_reads + k] = static_cast<int32_t>(entry_read.size()) + site_rows[q.site][k];

@@ -47,9 +47,9 @@ class Genotyper {
 
   const GenotyperStats& stats() const { return stats_; }
   std::string backend_name() const;
-  // The bytes of the model files in use, so that a resumed `call` does not
-  // reuse shards genotyped by other weights behind the same file names.
-  const std::string& model_bytes() const { return model_bytes_; }
+  // Size and hash of the model files in use, so that a resumed `call` does
+  // not reuse shards genotyped by other weights behind the same file names.
+  const std::string& model_digest() const { return model_digest_; }
 
  private:
   // Probabilities [n, 3] for `n` examples of `numel` floats each.
@@ -60,7 +60,7 @@ class Genotyper {
   std::unique_ptr<nn::Backend> be_;
   std::unique_ptr<nn::Model> rnn_, cnn_;
   GenotyperStats stats_;
-  std::string model_bytes_;
+  std::string model_digest_;
   bool gpu_ = false;
 };
 

@@ -87,7 +87,7 @@ void run_call(const RunContext& ctx) {
     n_variants += r.variants;
   };
   // Same command started again after a crash: finished shards are reused.
-  ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING + genotyper->model_bytes());
+  ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING + genotyper->model_digest());
   // Fault injection for the resume test (tests/cli/call_robustness.sh): the
   // rank dies like a killed job after finishing this many shards.
   const char* fail_env = std::getenv("DVHPC_FAULT_AFTER_SHARDS");

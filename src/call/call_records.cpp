@@ -21,20 +21,16 @@ namespace {
 std::string vaf_field(const MergedSite& m, size_t s, const GenotypeCall& call) {
   const Candidate* c = m.per_sample[s];
   if (!c || c->total <= 0) return ".";
-  if (!call.realigned_ad.empty()) {
-    std::string out;
-    for (size_t k = 1; k < call.realigned_ad.size(); ++k) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(call.realigned_ad[k]) / c->total);
-      out += (out.empty() ? "" : ",") + std::string(buf);
-    }
-    return out;
-  }
-  std::vector<std::string> v(m.site.alts.size(), ".");
-  for (size_t k = 0; k < c->alts.size(); ++k) {
+  auto fraction = [&](int32_t reads) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(c->alt_counts[k]) / c->total);
-    v[m.alt_index[s][k]] = buf;
+    std::snprintf(buf, sizeof buf, "%.3g", static_cast<double>(reads) / c->total);
+    return std::string(buf);
+  };
+  std::vector<std::string> v(m.site.alts.size(), ".");
+  if (!call.realigned_ad.empty()) {
+    for (size_t k = 0; k < v.size(); ++k) v[k] = fraction(call.realigned_ad[k + 1]);
+  } else {
+    for (size_t k = 0; k < c->alts.size(); ++k) v[m.alt_index[s][k]] = fraction(c->alt_counts[k]);
   }
   std::string out;
   for (const auto& x : v) out += (out.empty() ? "" : ",") + x;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "dvhpc/error.hpp"
@@ -30,9 +31,11 @@ std::string resolve_model(const std::string& path, const std::string& key) {
                                     "with dvhpc train)");
 }
 
-std::string file_bytes(const std::string& path) {
+// Size and hash of a file's bytes.
+std::string file_digest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::to_string(bytes.size()) + ":" + std::to_string(std::hash<std::string>{}(bytes)) + ";";
 }
 
 // Posterior per site from per-example probabilities, examples in
@@ -75,7 +78,7 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
   be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
   gpu_ = be_->device() == nn::Device::GPU;
   const std::string rnn_path = resolve_model(cfg.model.rnn, "model.rnn");
-  model_bytes_ = file_bytes(rnn_path);
+  model_digest_ = file_digest(rnn_path);
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;
   rc.channels = kNumFeatureChannels;
@@ -83,7 +86,7 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
   nn::load_checkpoint(rnn_path, *rnn_);
   if (cfg.model.cnn_gq_threshold > 0) {
     const std::string cnn_path = resolve_model(cfg.model.cnn, "model.cnn");
-    model_bytes_ += file_bytes(cnn_path);
+    model_digest_ += file_digest(cnn_path);
     nn::PileupCnnConfig cc;
     cc.channels = pileup_channels(cfg.pileup);
     cc.height = cfg.pileup.height;
