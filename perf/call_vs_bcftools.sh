@@ -31,6 +31,13 @@ score() {  # score NAME CALLS TRUTH BED REF [MATCH] -> table rows
     awk -v n="$1" '$2 == "ALL" && ($1 == "SNP" || $1 == "INDEL") {
       printf "| %s | %s | %s | %s | %s | %.4f | %.4f | %.4f |\n", n, $1, $4, $7, $5, $10, $9, $11 }'
 }
+table() {  # TRUTH BED REF MATCH -> markdown table of dvhpc and bcftools
+  echo "| caller | type | TP | FP | FN | precision | recall | F1 |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|"
+  score dvhpc "$tmp/dv.vcf.gz" "$@"
+  score bcftools "$tmp/bc.vcf.gz" "$@"
+  echo
+}
 run_set() {  # NAME BAM REF REGION TRUTH BED [BED2]
   local name=$1 bam=$2 ref=$3 region=$4 truth=$5; shift 5
   cat > "$tmp/c.yaml" <<YAML
@@ -55,18 +62,10 @@ YAML
   for bed in "$@"; do
     echo "Scored by \`dvhpc eval\` inside \`$(basename "$bed")\`:"
     echo
-    echo "| caller | type | TP | FP | FN | precision | recall | F1 |"
-    echo "|---|---|--:|--:|--:|--:|--:|--:|"
-    score dvhpc "$tmp/dv.vcf.gz" "$truth" "$bed" "$ref"
-    score bcftools "$tmp/bc.vcf.gz" "$truth" "$bed" "$ref"
-    echo
+    table "$truth" "$bed" "$ref" allele
     echo "The same with haplotype-aware matching (\`--set eval.match=haplotype\`):"
     echo
-    echo "| caller | type | TP | FP | FN | precision | recall | F1 |"
-    echo "|---|---|--:|--:|--:|--:|--:|--:|"
-    score dvhpc "$tmp/dv.vcf.gz" "$truth" "$bed" "$ref" haplotype
-    score bcftools "$tmp/bc.vcf.gz" "$truth" "$bed" "$ref" haplotype
-    echo
+    table "$truth" "$bed" "$ref" haplotype
   done
 }
 {

@@ -43,6 +43,15 @@ void check_naming(const std::set<std::string>& used, const std::string& used_lab
   }
 }
 
+// A truth allele is found (TP, else FN) when the calls have it, exactly or
+// by haplotype; a called allele is a TP (else FP) when the truth has it.
+bool truth_matched(const VariantKey& key, const VariantMap& calls, const HaplotypeMatches& hm) {
+  return calls.count(key) || hm.truth.count(key);
+}
+bool call_matched(const VariantKey& key, const VariantMap& truth, const HaplotypeMatches& hm) {
+  return truth.count(key) || hm.calls.count(key);
+}
+
 EvalRow make_row(VariantType type, const char* filter, const VariantMap& truth,
                  const VariantMap& query, const HaplotypeMatches& hm) {
   EvalRow row;
@@ -51,19 +60,18 @@ EvalRow make_row(VariantType type, const char* filter, const VariantMap& truth,
   for (const auto& [key, info] : truth) {
     if (info.type != type) continue;
     ++row.truth_total;
-    auto it = query.find(key);
-    auto by_hap = hm.truth.find(key);
-    if (it == query.end() && by_hap == hm.truth.end()) {
+    if (!truth_matched(key, query, hm)) {
       ++row.fn;
       continue;
     }
     ++row.tp;
-    if (it != query.end() ? it->second.hom == info.hom : by_hap->second) ++row.tp_gt;
+    auto it = query.find(key);
+    if (it != query.end() ? it->second.hom == info.hom : hm.truth.at(key)) ++row.tp_gt;
   }
   for (const auto& [key, info] : query) {
     if (info.type != type) continue;
     ++row.query_total;
-    if (!truth.count(key) && !hm.calls.count(key)) ++row.fp;
+    if (!call_matched(key, truth, hm)) ++row.fp;
   }
   return row;
 }
@@ -168,9 +176,9 @@ EvalResult evaluate(const EvalInputs& in) {
     res.errors.push_back({status, v.type, k.contig, k.pos + 1, k.ref, k.alt, v.hom, pass});
   };
   for (const auto& [key, info] : truth.all)
-    if (!calls.all.count(key) && !hm_all.truth.count(key)) add("FN", key, info, true);
+    if (!truth_matched(key, calls.all, hm_all)) add("FN", key, info, true);
   for (const auto& [key, info] : calls.all)
-    if (!truth.all.count(key) && !hm_all.calls.count(key)) add("FP", key, info, calls.pass.count(key) > 0);
+    if (!call_matched(key, truth.all, hm_all)) add("FP", key, info, calls.pass.count(key) > 0);
   std::stable_sort(res.errors.begin(), res.errors.end(), [](const EvalError& a, const EvalError& b) {
     return std::tie(a.contig, a.pos) < std::tie(b.contig, b.pos);
   });
