@@ -19,4 +19,4 @@ mpirun -np 2 "$bin" call configs/demo.yaml
 echo "== dvhpc eval: calls against the planted truth"
 "$bin" eval --truth demo-data/truth.vcf.gz --bed demo-data/confident.bed --ref demo-data/ref.fa \
   --calls demo-out/demo.vcf.gz --out demo-out/demo
-echo "outputs: demo-out/demo.vcf.gz (+.tbi), demo-out/demo.h5, demo-out/demo.candidates.vcf.gz, demo-out/demo.eval.csv"
+echo "outputs: demo-out/demo.vcf.gz (+.tbi), demo-out/demo.h5, demo-out/demo.candidates.vcf.gz, demo-out/demo.eval.csv, demo-out/demo.eval.errors.tsv"
