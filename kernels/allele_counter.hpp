@@ -27,8 +27,10 @@ class AlleleCounter {
   void count(const ReadBatch& batch, const Region& window, const std::string& ref);
 
   // Candidates with pos inside `core` (which must lie inside the window),
-  // sorted by position.
-  std::vector<Candidate> candidates(const Region& core);
+  // sorted by position. `extra` indels (local assembly's alleles) join the
+  // sites unless the counts already proposed them; their count is the
+  // support the caller gives them.
+  std::vector<Candidate> candidates(const Region& core, const std::vector<IndelAllele>& extra = {});
 
   // Host copy of the counts and of every distinct indel allele.
   AlleleCounts to_host() const;

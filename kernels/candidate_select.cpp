@@ -46,7 +46,7 @@ Candidate merge_site(const std::string& contig, int64_t pos, const SiteAlleles& 
 
 }  // namespace
 
-std::vector<Candidate> AlleleCounter::candidates(const Region& core) {
+std::vector<Candidate> AlleleCounter::candidates(const Region& core, const std::vector<IndelAllele>& extra) {
   if (core.contig != window_.contig || core.begin < window_.begin || core.end > window_.end)
     throw Error(ErrorKind::Internal, "candidates(" + core.to_string() + ") outside the counted window " +
                                          window_.to_string());
@@ -86,6 +86,15 @@ std::vector<Candidate> AlleleCounter::candidates(const Region& core) {
       IndelAllele a = indel_at(h_slots(i), hm);
       sites[a.pos].indels.push_back(std::move(a));
     }
+  }
+
+  for (const IndelAllele& a : extra) {
+    if (a.pos < core.begin || a.pos >= core.end || a.pos - a.length > window_.end) continue;
+    auto& indels = sites[a.pos].indels;
+    const bool known = std::any_of(indels.begin(), indels.end(), [&](const IndelAllele& b) {
+      return b.length == a.length && b.inserted == a.inserted;
+    });
+    if (!known) indels.push_back(a);
   }
 
   // One copy of the counts (a no-op on host backends).

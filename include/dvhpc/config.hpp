@@ -37,6 +37,21 @@ struct CandidateConfig {
   double indel_min_fraction = 0.06;
 };
 
+// Local assembly and read realignment before counting (DeepVariant's
+// realigner): windows where reads disagree about indels are assembled into
+// haplotypes and the reads there are aligned again to their best haplotype.
+struct AssemblyConfig {
+  bool enabled = true;
+  int min_events = 2;          // reads with an indel or soft clip at a position to assemble there
+  int padding = 20;            // bases added either side of an active region
+  int max_window = 300;        // longer regions keep the aligner's alignments
+  int k_min = 10;              // de Bruijn k-mer sizes tried: k_min, k_min + k_step, ... k_max
+  int k_max = 64;
+  int k_step = 4;
+  int min_edge_weight = 2;     // k-mer transitions seen in fewer reads are pruned
+  int max_haplotypes = 16;     // best-scoring haplotypes kept per window
+};
+
 // How the genome is cut into work units.
 struct PartitionConfig {
   int64_t shard_size = 1000000;  // bases per shard (1 Mb)
@@ -125,6 +140,7 @@ struct Config {
 
   ReadFilterConfig filters;
   CandidateConfig candidates;
+  AssemblyConfig assembly;
   PartitionConfig partition;
   PileupConfig pileup;
   ModelConfig model;

@@ -131,6 +131,9 @@ void run_call(const RunContext& ctx) {
   const int64_t total_sites = comm.allreduce_sum(stats.sites);
   const int64_t total_cnn = comm.allreduce_sum(stats.cnn_sites);
   const int64_t total_variants = comm.allreduce_sum(n_variants);
+  const RealignStats& ra = pipeline.realign_stats();
+  const int64_t ra_windows = comm.allreduce_sum(ra.windows), ra_alts = comm.allreduce_sum(ra.with_alts),
+                ra_reads = comm.allreduce_sum(ra.reads_realigned);
   {
     ScopedStage st(times, "write");
     std::vector<VcfContig> contigs;
@@ -145,6 +148,9 @@ void run_call(const RunContext& ctx) {
     write_results_h5(ctx, cols, names);
   }
   cache.remove_all();
+  if (cfg.assembly.enabled)
+    log::info("assembly: {} active windows, {} with non-reference haplotypes, {} read alignments changed", ra_windows,
+              ra_alts, ra_reads);
   log::info("{} reads, {} candidate sites ({} re-examined by the CNN), {} variant records -> {}.vcf.gz, {}.h5",
             total_reads, total_sites, total_cnn, total_variants, cfg.output, cfg.output);
 }

@@ -91,6 +91,16 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(double, "candidates.snp_min_fraction", candidates.snp_min_fraction, "SNP allele fraction"),
       DVHPC_FIELD(double, "candidates.indel_min_fraction", candidates.indel_min_fraction, "indel allele fraction"),
 
+      DVHPC_FIELD(bool, "assembly.enabled", assembly.enabled, "assemble and realign reads where indels disagree"),
+      DVHPC_FIELD(int, "assembly.min_events", assembly.min_events, "reads with an indel/clip at a position to assemble"),
+      DVHPC_FIELD(int, "assembly.padding", assembly.padding, "bases added around active regions"),
+      DVHPC_FIELD(int, "assembly.max_window", assembly.max_window, "longer windows are not assembled"),
+      DVHPC_FIELD(int, "assembly.k_min", assembly.k_min, "smallest de Bruijn k tried"),
+      DVHPC_FIELD(int, "assembly.k_max", assembly.k_max, "largest de Bruijn k tried"),
+      DVHPC_FIELD(int, "assembly.k_step", assembly.k_step, "step between k values"),
+      DVHPC_FIELD(int, "assembly.min_edge_weight", assembly.min_edge_weight, "reads needed to keep a graph edge"),
+      DVHPC_FIELD(int, "assembly.max_haplotypes", assembly.max_haplotypes, "haplotypes kept per window"),
+
       DVHPC_FIELD(int64_t, "partition.shard_size", partition.shard_size, "bases per shard"),
       DVHPC_FIELD(int64_t, "partition.margin", partition.margin, "bases loaded either side of a shard"),
       DVHPC_FIELD(std::string, "partition.schedule", partition.schedule,

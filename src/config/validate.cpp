@@ -91,6 +91,15 @@ void validate(const Config& c) {
   if (c.candidates.min_count < 1) bad("candidates.min_count", "must be >= 1");
   require_range("candidates.snp_min_fraction", c.candidates.snp_min_fraction, 0.0, 1.0);
   require_range("candidates.indel_min_fraction", c.candidates.indel_min_fraction, 0.0, 1.0);
+  if (c.assembly.min_events < 1) bad("assembly.min_events", "must be >= 1");
+  if (c.assembly.padding < 0) bad("assembly.padding", "must be >= 0");
+  if (c.assembly.max_window < 10 || c.assembly.max_window > 2000) bad("assembly.max_window", "must be in 10..2000");
+  if (c.assembly.k_min < 5 || c.assembly.k_max < c.assembly.k_min || c.assembly.k_max > 255)
+    bad("assembly.k_min", "need 5 <= k_min <= k_max <= 255");
+  if (c.assembly.k_step < 1) bad("assembly.k_step", "must be >= 1");
+  if (c.assembly.min_edge_weight < 1) bad("assembly.min_edge_weight", "must be >= 1");
+  if (c.assembly.max_haplotypes < 1 || c.assembly.max_haplotypes > 256)
+    bad("assembly.max_haplotypes", "must be in 1..256");
   if (c.partition.shard_size < 1000) bad("partition.shard_size", "must be >= 1000 bases");
   if (c.partition.margin < 0) bad("partition.margin", "must be >= 0");
   if (c.partition.min_n_run < 1) bad("partition.min_n_run", "must be >= 1");

@@ -1,5 +1,6 @@
 #include "shard_pipeline.hpp"
 
+#include "dvhpc/local_realigner.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/progress.hpp"
 #include "dvhpc/work_queue.hpp"
@@ -82,13 +83,19 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
         samples_[s].loader->load(sh.padded, samples_[s].contigs, batches[s]);
         n_reads_ += static_cast<int64_t>(batches[s].size());
       }
+      std::vector<IndelAllele> assembled;
+      if (cfg.assembly.enabled) {
+        ScopedStage st(times, "assemble");
+        realign_ += realign_reads(batches[s], seq, sh.padded.begin, cfg.assembly, cfg.candidates.min_base_quality,
+                                  &assembled);
+      }
       {
         ScopedStage st(times, "count");
         counters[s].count(batches[s], sh.padded, seq);
       }
       {
         ScopedStage st(times, "candidates");
-        per_sample[s] = counters[s].candidates(sh.region);
+        per_sample[s] = counters[s].candidates(sh.region, assembled);
         n_candidates_ += static_cast<int64_t>(per_sample[s].size());
       }
     }

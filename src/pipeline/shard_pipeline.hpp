@@ -19,6 +19,7 @@
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/commands.hpp"
 #include "dvhpc/contigs.hpp"
+#include "dvhpc/local_realigner.hpp"
 #include "dvhpc/partition.hpp"
 #include "dvhpc/read_batch.hpp"
 #include "dvhpc/reads.hpp"
@@ -67,6 +68,8 @@ class ShardPipeline {
   // Reads loaded and candidate sites (summed over samples) on this rank.
   int64_t reads_loaded() const { return n_reads_; }
   int64_t candidate_sites() const { return n_candidates_; }
+  // Local assembly and realignment on this rank (assembly.enabled).
+  const RealignStats& realign_stats() const { return realign_; }
 
  private:
   const RunContext& ctx_;
@@ -75,6 +78,7 @@ class ShardPipeline {
   std::vector<Shard> shards_;
   std::vector<int64_t> mine_;
   int64_t n_reads_ = 0, n_candidates_ = 0;
+  RealignStats realign_;
 };
 
 }  // namespace dvhpc

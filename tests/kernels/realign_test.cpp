@@ -10,34 +10,13 @@
 #include "dvhpc/pileup_features.hpp"
 #include "kernels/pileup_builder.hpp"
 #include "kernels/realign.hpp"
+#include "read_batch_util.hpp"
 
 using namespace dvhpc;
 using namespace dvhpc::kernels;
+using dvhpc::test::add_read;
 
 namespace {
-
-// Appends one read: 0-based pos, CIGAR like "3S10M2D5M", bases, all Q30.
-void add_read(ReadBatch& b, int64_t pos, const std::string& cigar, const std::string& seq, bool rev = false) {
-  int64_t end = pos;
-  uint32_t len = 0;
-  for (char c : cigar) {
-    if (c >= '0' && c <= '9') { len = len * 10 + uint32_t(c - '0'); continue; }
-    const std::string ops = "MIDNSHP=X";
-    const uint32_t op = uint32_t(ops.find(c));
-    if (op == 0 || op == 2 || op == 3 || op == 7 || op == 8) end += len;
-    b.cigar.push_back(len << 4 | op);
-    len = 0;
-  }
-  b.cigar_offset.push_back(uint32_t(b.cigar.size()));
-  for (char c : seq) { b.bases.push_back(base_code(c)); b.quals.push_back(30); }
-  b.seq_offset.push_back(b.bases.size());
-  b.pos.push_back(pos);
-  b.end.push_back(end);
-  b.mapq.push_back(60);
-  b.reverse.push_back(rev ? 1 : 0);
-  b.insert_size.push_back(0);
-  b.name_hash.push_back(uint64_t(b.pos.size()) * 7919u);
-}
 
 template <class T>
 Kokkos::View<T*, Kokkos::HostSpace> host_view(const std::vector<T>& v) {

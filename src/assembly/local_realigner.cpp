@@ -1,0 +1,284 @@
+#include "dvhpc/local_realigner.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "active_windows.hpp"
+#include "align.hpp"
+#include "debruijn.hpp"
+
+namespace dvhpc {
+namespace {
+
+using assembly::Window;
+
+bool consumes_ref(uint32_t op) { return op == 0 || op == 2 || op == 3 || op == 7 || op == 8; }
+
+int64_t ref_end_of(int64_t pos, const uint32_t* cigar, size_t n) {
+  for (size_t k = 0; k < n; ++k)
+    if (consumes_ref(cigar[k] & 0xf)) pos += cigar[k] >> 4;
+  return pos;
+}
+
+// A read's current alignment: the batch's, or the one a window gave it.
+struct Alignments {
+  const ReadBatch& batch;
+  std::vector<int64_t> pos, end;
+  std::vector<std::vector<uint32_t>> cigar;  // empty: unchanged
+  std::vector<uint8_t> changed;
+
+  explicit Alignments(const ReadBatch& b)
+      : batch(b), pos(b.pos), end(b.end), cigar(b.size()), changed(b.size(), 0) {}
+  const uint32_t* ops(size_t r) const {
+    return changed[r] ? cigar[r].data() : batch.cigar.data() + batch.cigar_offset[r];
+  }
+  size_t n_ops(size_t r) const {
+    return changed[r] ? cigar[r].size() : batch.cigar_offset[r + 1] - batch.cigar_offset[r];
+  }
+};
+
+// Query offsets [qb, qe) of the read's bases on reference [w0, w1): soft
+// clips count where they would sit unclipped, inserted bases go with the
+// next reference base (as read_bases_in in kernels/realign.hpp).
+void query_range(const uint32_t* cigar, size_t n, int64_t pos, int64_t w0, int64_t w1, size_t& qb, size_t& qe) {
+  qb = SIZE_MAX, qe = 0;
+  int64_t rp = pos;
+  size_t q = 0;
+  bool aligned = false;
+  auto take = [&](int64_t first, int64_t len) {
+    const int64_t lo = std::max<int64_t>(0, w0 - first), hi = std::min(len, w1 - first);
+    if (lo < hi) qb = std::min(qb, q + static_cast<size_t>(lo)), qe = std::max(qe, q + static_cast<size_t>(hi));
+  };
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t op = cigar[k] & 0xf;
+    const int64_t len = cigar[k] >> 4;
+    if (op == 0 || op == 7 || op == 8) {
+      take(rp, len);
+      rp += len, q += static_cast<size_t>(len), aligned = true;
+    } else if (op == 2 || op == 3) {
+      rp += len, aligned = true;
+    } else if (op == 1) {
+      if (rp > w0 && rp < w1) qb = std::min(qb, q), qe = std::max(qe, q + static_cast<size_t>(len));
+      q += static_cast<size_t>(len), aligned = true;
+    } else if (op == 4) {
+      take(aligned ? rp : rp - len, len);
+      q += static_cast<size_t>(len);
+    }
+  }
+  if (qb > qe) qb = qe;
+}
+
+uint32_t indel_bases(const uint32_t* cigar, size_t n) {
+  uint32_t total = 0;
+  for (size_t k = 0; k < n; ++k)
+    if ((cigar[k] & 0xf) == 1 || (cigar[k] & 0xf) == 2) total += cigar[k] >> 4;
+  return total;
+}
+
+// Reorders every per-read field of `b` by `order`, rebuilding the CSR
+// offsets; cigars come from `al` (new or original).
+void rebuild(ReadBatch& b, const Alignments& al, const std::vector<size_t>& order) {
+  ReadBatch out;
+  out.region = b.region;
+  out.reserve(b.size(), b.size() ? b.bases.size() / b.size() : 0);
+  for (const size_t r : order) {
+    out.pos.push_back(al.pos[r]);
+    out.end.push_back(al.end[r]);
+    out.cigar.insert(out.cigar.end(), al.ops(r), al.ops(r) + al.n_ops(r));
+    out.cigar_offset.push_back(static_cast<uint32_t>(out.cigar.size()));
+    out.bases.insert(out.bases.end(), b.bases.begin() + static_cast<std::ptrdiff_t>(b.seq_offset[r]),
+                     b.bases.begin() + static_cast<std::ptrdiff_t>(b.seq_offset[r + 1]));
+    out.quals.insert(out.quals.end(), b.quals.begin() + static_cast<std::ptrdiff_t>(b.seq_offset[r]),
+                     b.quals.begin() + static_cast<std::ptrdiff_t>(b.seq_offset[r + 1]));
+    out.seq_offset.push_back(out.bases.size());
+    out.mapq.push_back(b.mapq[r]);
+    out.reverse.push_back(b.reverse[r]);
+    out.insert_size.push_back(b.insert_size[r]);
+    out.name_hash.push_back(b.name_hash[r]);
+  }
+  b = std::move(out);
+}
+
+// Reads whose current alignment overlaps window w, and their bases there.
+// Realigned reads move by less than `slack`, so the original start order
+// still finds them.
+void gather_reads(const ReadBatch& batch, const Alignments& al, const Window& w, int64_t slack,
+                  std::vector<size_t>& reads, std::vector<assembly::ReadSeq>& seqs) {
+  reads.clear();
+  seqs.clear();
+  const auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.begin - slack);
+  const auto hi = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.end + slack);
+  for (auto it = lo; it != hi; ++it) {
+    const size_t r = static_cast<size_t>(it - batch.pos.begin());
+    if (al.pos[r] >= w.end || al.end[r] <= w.begin) continue;
+    size_t qb, qe;
+    query_range(al.ops(r), al.n_ops(r), al.pos[r], w.begin, w.end, qb, qe);
+    reads.push_back(r);
+    if (qe > qb)
+      seqs.push_back({batch.bases.data() + batch.seq_offset[r] + qb, batch.quals.data() + batch.seq_offset[r] + qb,
+                      qe - qb});
+  }
+}
+
+// The indels a haplotype spells against the reference (anchored at the base
+// before them, as the allele counter reports them), `support` reads each.
+void haplotype_indels(const std::vector<uint8_t>& hap, const std::vector<int64_t>& ref_of, int32_t support,
+                      std::vector<IndelAllele>& out) {
+  int64_t last = -1;
+  for (size_t i = 0; i < hap.size();) {
+    if (ref_of[i] < 0) {
+      size_t j = i;
+      std::string ins;
+      while (j < hap.size() && ref_of[j] < 0) ins.push_back(base_char(hap[j++]));
+      if (last >= 0) out.push_back({last, static_cast<int32_t>(ins.size()), ins, support, 0});
+      i = j;
+      continue;
+    }
+    if (last >= 0 && ref_of[i] > last + 1) out.push_back({last, static_cast<int32_t>(last + 1 - ref_of[i]), "", support, 0});
+    last = ref_of[i++];
+  }
+}
+
+uint32_t clipped_bases(const uint32_t* cigar, size_t n) {
+  uint32_t total = 0;
+  for (size_t k = 0; k < n; ++k)
+    if ((cigar[k] & 0xf) == 4) total += cigar[k] >> 4;
+  return total;
+}
+
+}  // namespace
+
+RealignStats& RealignStats::operator+=(const RealignStats& o) {
+  windows += o.windows;
+  too_long += o.too_long;
+  not_assembled += o.not_assembled;
+  with_alts += o.with_alts;
+  reads_considered += o.reads_considered;
+  reads_realigned += o.reads_realigned;
+  return *this;
+}
+
+RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref_begin, const AssemblyConfig& cfg,
+                           int min_base_quality, std::vector<IndelAllele>* assembled) {
+  RealignStats st;
+  if (!cfg.enabled || batch.empty()) return st;
+  assembly::WindowStats ws;
+  const std::vector<Window> windows = assembly::active_windows(batch, ref, ref_begin, cfg, &ws);
+  st.windows = static_cast<int64_t>(windows.size());
+  st.too_long = ws.too_long;
+  if (windows.empty()) return st;
+
+  assembly::AssemblyParams params;
+  params.k_min = cfg.k_min;
+  params.k_max = cfg.k_max;
+  params.k_step = cfg.k_step;
+  params.min_edge_weight = cfg.min_edge_weight;
+  params.min_base_quality = min_base_quality;
+  params.max_haplotypes = cfg.max_haplotypes;
+
+  const int64_t ref_end = ref_begin + static_cast<int64_t>(ref.size());
+  int64_t max_span = 0, max_len = 0;
+  for (size_t r = 0; r < batch.size(); ++r) {
+    max_span = std::max(max_span, batch.end[r] - batch.pos[r]);
+    max_len = std::max<int64_t>(max_len, static_cast<int64_t>(batch.seq_offset[r + 1] - batch.seq_offset[r]));
+  }
+  const int64_t flank = max_len + 32;  // reference around the window: the whole read fits
+  Alignments al(batch);
+  assembly::BandedAligner aligner;
+  assembly::ReadAlignment aln;
+  std::vector<uint32_t> new_cigar;
+
+  for (Window w : windows) {
+    std::vector<size_t> reads;
+    std::vector<assembly::ReadSeq> seqs;
+    std::string window_ref;
+    assembly::AssemblyResult asm_result;
+    // A haplotype cannot differ from the reference in its first or last k
+    // bases (they anchor the graph), so when repeats force k past the
+    // padding, variants near the window's ends would be lost: widen once.
+    auto fits = [&](const Window& x) { return x.begin - flank >= ref_begin && x.end + flank <= ref_end; };
+    if (!fits(w)) continue;  // too near the loaded edge: the neighbouring shard assembles it
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      gather_reads(batch, al, w, max_span + cfg.max_window, reads, seqs);
+      window_ref = ref.substr(static_cast<size_t>(w.begin - ref_begin), static_cast<size_t>(w.end - w.begin));
+      asm_result = assembly::assemble(window_ref, seqs, params);
+      const Window wider{w.begin - asm_result.k, w.end + asm_result.k};
+      if (attempt == 1 || !asm_result.ok || asm_result.k < cfg.padding || !fits(wider)) break;
+      w = wider;
+    }
+    const int64_t e0 = w.begin - flank, e1 = w.end + flank;
+    if (!asm_result.ok) {
+      ++st.not_assembled;
+      continue;
+    }
+    if (asm_result.haplotypes.size() < 2) continue;
+    ++st.with_alts;
+
+    // Each haplotype flanked by reference, as base codes, and where each of
+    // its bases sits on the reference.
+    const size_t n_hap = asm_result.haplotypes.size();
+    std::vector<std::vector<uint8_t>> targets(n_hap);
+    std::vector<std::vector<int64_t>> ref_of(n_hap);
+    int64_t max_diff = 0;
+    for (size_t h = 0; h < n_hap; ++h) {
+      const std::string& hap = asm_result.haplotypes[h];
+      max_diff = std::max<int64_t>(max_diff, std::abs(static_cast<int64_t>(hap.size()) - (w.end - w.begin)));
+      std::vector<int64_t> core = assembly::align_haplotype(hap, window_ref, w.begin);
+      auto& t = targets[h];
+      auto& ro = ref_of[h];
+      for (int64_t p = e0; p < w.begin; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
+      for (size_t i = 0; i < hap.size(); ++i) t.push_back(base_code(hap[i])), ro.push_back(core[i]);
+      for (int64_t p = w.end; p < e1; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
+    }
+
+    std::vector<int32_t> assigned(n_hap, 0);  // reads each haplotype fits best
+    for (const size_t r : reads) {
+      const uint8_t* bases = batch.bases.data() + batch.seq_offset[r];
+      const uint8_t* quals = batch.quals.data() + batch.seq_offset[r];
+      const int m = static_cast<int>(batch.seq_offset[r + 1] - batch.seq_offset[r]);
+      const uint32_t* ops = al.ops(r);
+      const size_t n_ops = al.n_ops(r);
+      const int current = assembly::alignment_cost(bases, quals, ops, n_ops, al.pos[r], ref, ref_begin);
+      if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
+      ++st.reads_considered;
+      const int64_t lead = (ops[0] & 0xf) == 4 ? (ops[0] >> 4) : 0;
+      const int64_t diag = al.pos[r] - lead - e0;
+      const int band = static_cast<int>(max_diff + indel_bases(ops, n_ops) + 8);
+      int best = current;
+      const uint32_t clipped = clipped_bases(ops, n_ops);
+      int best_hap = -1;
+      assembly::ReadAlignment best_aln;
+      for (size_t h = 0; h < n_hap; ++h) {
+        if (!aligner.align(bases, quals, m, targets[h].data(), static_cast<int>(targets[h].size()), diag, band, aln))
+          continue;
+        // Realignment explains bases; it never hides more of them in soft
+        // clips than the aligner did (three SNPs near a read end cost more
+        // than one clip, but they are evidence).
+        if (aln.cost < best && clipped_bases(aln.cigar.data(), aln.cigar.size()) <= clipped)
+          best = aln.cost, best_hap = static_cast<int>(h), best_aln = aln;
+      }
+      if (best_hap < 0) continue;
+      ++assigned[static_cast<size_t>(best_hap)];
+      int64_t new_pos = 0;
+      if (!assembly::compose(best_aln, ref_of[static_cast<size_t>(best_hap)], new_pos, new_cigar)) continue;
+      if (new_pos == al.pos[r] && new_cigar.size() == n_ops && std::equal(new_cigar.begin(), new_cigar.end(), ops))
+        continue;
+      al.cigar[r] = new_cigar;
+      al.changed[r] = 1;
+      al.pos[r] = new_pos;
+      al.end[r] = ref_end_of(new_pos, new_cigar.data(), new_cigar.size());
+      ++st.reads_realigned;
+    }
+    if (assembled)
+      for (size_t h = 1; h < n_hap; ++h)
+        if (assigned[h] >= cfg.min_edge_weight) haplotype_indels(targets[h], ref_of[h], assigned[h], *assembled);
+  }
+  if (st.reads_realigned == 0) return st;
+  std::vector<size_t> order(batch.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return al.pos[a] < al.pos[b]; });
+  rebuild(batch, al, order);
+  return st;
+}
+
+}  // namespace dvhpc
