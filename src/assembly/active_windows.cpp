@@ -11,14 +11,14 @@ void cover_repeats(const std::string& ref, int64_t& lo, int64_t& hi, int64_t ext
   for (int64_t period = 1; period <= 7; ++period) {
     const int64_t p = period == 7 ? extra_period : period;
     if (p < 1 || (period == 7 && p <= 6)) continue;
-    // A periodic run from lo0 rightwards (two copies at least) ...
-    int64_t r = lo0;
+    // A periodic run (two copies at least) through the last base rightwards ...
+    int64_t r = hi0 - 1;
     while (r + p < n && r - hi0 < max_extend && at(r) == at(r + p)) ++r;
-    if (r - lo0 >= p) hi = std::max(hi, r + p);
-    // ... and from hi0 leftwards.
-    int64_t l = hi0 - 1;
+    if (r - (hi0 - 1) >= p) hi = std::max(hi, r + p);
+    // ... and through the first base leftwards.
+    int64_t l = lo0;
     while (l - p >= 0 && lo0 - l < max_extend && at(l) == at(l - p)) --l;
-    if (hi0 - 1 - l >= p) lo = std::min(lo, l - p + 1);
+    if (lo0 - l >= p) lo = std::min(lo, l - p + 1);
   }
 }
 

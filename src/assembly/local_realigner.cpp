@@ -139,6 +139,56 @@ void haplotype_indels(const std::vector<uint8_t>& hap, const std::vector<int64_t
   }
 }
 
+// Widens [vb, ve) over the reference positions where `hap` (aligned to
+// window_ref as `ref_of`) differs from it.
+void differing_span(const std::string& hap, const std::vector<int64_t>& ref_of, const std::string& window_ref,
+                    int64_t w_begin, int64_t& vb, int64_t& ve) {
+  int64_t prev = w_begin - 1;
+  for (size_t i = 0; i < hap.size(); ++i) {
+    const int64_t r = ref_of[i];
+    int64_t lo = r, hi = r + 1;
+    if (r < 0) {
+      lo = prev, hi = prev + 2;  // an insertion sits between prev and the next base
+    } else if (r > prev + 1) {
+      lo = prev, hi = r + 1;  // a deletion
+    } else if (hap[i] == window_ref[static_cast<size_t>(r - w_begin)]) {
+      prev = r;
+      continue;
+    }
+    vb = std::min(vb, lo);
+    ve = std::max(ve, hi);
+    if (r >= 0) prev = r;
+  }
+}
+
+// Whether the read, as aligned, shows anything but reference bases over
+// [vb, ve): a mismatch, an indel, or clipped bases that would lie there.
+bool differs_from_ref(const uint8_t* bases, const uint32_t* cigar, size_t n, int64_t pos, const std::string& ref,
+                      int64_t ref_begin, int64_t vb, int64_t ve) {
+  int64_t rp = pos;
+  size_t q = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t op = cigar[k] & 0xf;
+    const int64_t len = cigar[k] >> 4;
+    if (op == 0 || op == 7 || op == 8) {
+      for (int64_t i = std::max(rp, vb); i < std::min(rp + len, ve); ++i)
+        if (bases[q + static_cast<size_t>(i - rp)] != base_code(ref[static_cast<size_t>(i - ref_begin)])) return true;
+      rp += len, q += static_cast<size_t>(len);
+    } else if (op == 2 || op == 3) {
+      if (rp < ve && rp + len > vb) return true;
+      rp += len;
+    } else if (op == 1) {
+      if (rp >= vb && rp <= ve) return true;
+      q += static_cast<size_t>(len);
+    } else if (op == 4) {
+      const int64_t lo = k == 0 ? rp - len : rp;
+      if (lo < ve && lo + len > vb) return true;
+      q += static_cast<size_t>(len);
+    }
+  }
+  return false;
+}
+
 uint32_t clipped_bases(const uint32_t* cigar, size_t n) {
   uint32_t total = 0;
   for (size_t k = 0; k < n; ++k)
@@ -219,11 +269,13 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
     const size_t n_hap = asm_result.haplotypes.size();
     std::vector<std::vector<uint8_t>> targets(n_hap);
     std::vector<std::vector<int64_t>> ref_of(n_hap);
-    int64_t max_diff = 0;
+    std::vector<int> len_diff(n_hap);
+    int64_t var_begin = w.end, var_end = w.begin;  // where any haplotype differs from the reference
     for (size_t h = 0; h < n_hap; ++h) {
       const std::string& hap = asm_result.haplotypes[h];
-      max_diff = std::max<int64_t>(max_diff, std::abs(static_cast<int64_t>(hap.size()) - (w.end - w.begin)));
+      len_diff[h] = std::abs(static_cast<int>(hap.size()) - static_cast<int>(w.end - w.begin));
       std::vector<int64_t> core = assembly::align_haplotype(hap, window_ref, w.begin);
+      differing_span(hap, core, window_ref, w.begin, var_begin, var_end);
       auto& t = targets[h];
       auto& ro = ref_of[h];
       for (int64_t p = e0; p < w.begin; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
@@ -231,6 +283,12 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
       for (int64_t p = w.end; p < e1; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
     }
 
+    {  // An indel in a repeat can be spelled anywhere along it: widen over repeats.
+      int64_t lo = std::max(var_begin, w.begin) - w.begin, hi = std::min(var_end, w.end) - w.begin;
+      assembly::cover_repeats(window_ref, lo, hi, *std::max_element(len_diff.begin(), len_diff.end()),
+                              w.end - w.begin);
+      var_begin = std::min(var_begin, w.begin + lo), var_end = std::max(var_end, w.begin + hi);
+    }
     std::vector<int32_t> assigned(n_hap, 0);  // reads each haplotype fits best
     for (const size_t r : reads) {
       const uint8_t* bases = batch.bases.data() + batch.seq_offset[r];
@@ -242,13 +300,20 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
       if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
       ++st.reads_considered;
       const int64_t lead = (ops[0] & 0xf) == 4 ? (ops[0] >> 4) : 0;
+      const int64_t trail = n_ops > 1 && (ops[n_ops - 1] & 0xf) == 4 ? (ops[n_ops - 1] >> 4) : 0;
+      // Away from where the haplotypes differ every one of them is the
+      // reference, and a read that matches the reference there base for
+      // base fits no alt haplotype better: nothing to choose between.
+      if (al.pos[r] - lead >= var_end || al.end[r] + trail <= var_begin) continue;
+      if (!differs_from_ref(bases, ops, n_ops, al.pos[r], ref, ref_begin, var_begin, var_end)) continue;
       const int64_t diag = al.pos[r] - lead - e0;
-      const int band = static_cast<int>(max_diff + indel_bases(ops, n_ops) + 8);
+      const int read_indels = static_cast<int>(indel_bases(ops, n_ops));
       int best = current;
       const uint32_t clipped = clipped_bases(ops, n_ops);
       int best_hap = -1;
       assembly::ReadAlignment best_aln;
       for (size_t h = 0; h < n_hap; ++h) {
+        const int band = len_diff[h] + read_indels + 8;
         if (!aligner.align(bases, quals, m, targets[h].data(), static_cast<int>(targets[h].size()), diag, band, aln))
           continue;
         // Realignment explains bases; it never hides more of them in soft
