@@ -29,6 +29,8 @@ TEST_CASE("defaults match DeepVariant's very-sensitive caller") {
   Config c = load_config("version", "", {});
   CHECK(c.filters.min_mapq == 5);
   CHECK(c.candidates.min_count == 2);
+  CHECK(c.assembly.enabled);
+  CHECK(c.assembly.min_edge_weight == 2);
   CHECK(c.candidates.snp_min_fraction == doctest::Approx(0.12));
   CHECK(c.candidates.indel_min_fraction == doctest::Approx(0.06));
   CHECK(c.partition.shard_size == 1000000);
@@ -88,6 +90,10 @@ TEST_CASE("errors name the key path and give a hint") {
   expect_error("version", "", {"preset=turbo"}, ErrorKind::Config, {"unknown preset 'turbo'", "demo"});
   expect_error("version", d.file("absent.yaml"), {}, ErrorKind::Input, {"absent.yaml"});
   expect_error("version", "", {"model.device=tpu"}, ErrorKind::Config, {"model.device"});
+  expect_error("version", "", {"assembly.k_min=40", "assembly.k_max=20"}, ErrorKind::Config, {"assembly.k_min"});
+  expect_error("version", "", {"assembly.max_window=5"}, ErrorKind::Config, {"assembly.max_window"});
+  expect_error("version", d.write("i.yaml", "assembly:\n  min_event: 3\n"), {}, ErrorKind::Config,
+               {"unknown key 'assembly.min_event'", "did you mean 'assembly.min_events'"});
 }
 
 TEST_CASE("call validates inputs: reference index, reads, BAM index, output directory") {
