@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include <Kokkos_Core.hpp>
+
 #include "active_windows.hpp"
 #include "align.hpp"
 #include "cigar_ops.hpp"
@@ -55,20 +57,20 @@ void rebuild(ReadBatch& b, const Alignments& al, const std::vector<size_t>& orde
   b = std::move(out);
 }
 
-// Reads whose current alignment overlaps window w, and their bases there.
-// Realigned reads move by less than `slack`, so the original start order
-// still finds them.
-void gather_reads(const ReadBatch& batch, const Alignments& al, const Window& w, int64_t slack,
-                  std::vector<size_t>& reads, std::vector<assembly::ReadSeq>& seqs) {
+// Reads whose (aligner's) alignment overlaps window w, and their bases
+// there; no read spans more than `max_span` reference bases.
+void gather_reads(const ReadBatch& batch, const Window& w, int64_t max_span, std::vector<size_t>& reads,
+                  std::vector<assembly::ReadSeq>& seqs) {
   reads.clear();
   seqs.clear();
-  const auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.begin - slack);
-  const auto hi = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.end + slack);
+  const auto lo = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.begin - max_span);
+  const auto hi = std::lower_bound(batch.pos.begin(), batch.pos.end(), w.end);
   for (auto it = lo; it != hi; ++it) {
     const size_t r = static_cast<size_t>(it - batch.pos.begin());
-    if (al.pos[r] >= w.end || al.end[r] <= w.begin) continue;
+    if (batch.pos[r] >= w.end || batch.end[r] <= w.begin) continue;
     size_t qb, qe;
-    query_range(al.ops(r), al.n_ops(r), al.pos[r], w.begin, w.end, qb, qe);
+    query_range(batch.cigar.data() + batch.cigar_offset[r], batch.cigar_offset[r + 1] - batch.cigar_offset[r],
+                batch.pos[r], w.begin, w.end, qb, qe);
     reads.push_back(r);
     if (qe > qb)
       seqs.push_back({batch.bases.data() + batch.seq_offset[r] + qb, batch.quals.data() + batch.seq_offset[r] + qb,
@@ -129,6 +131,137 @@ RealignStats& RealignStats::operator+=(const RealignStats& o) {
   return *this;
 }
 
+namespace {
+
+// What the whole batch shares while windows are assembled (read-only).
+struct Context {
+  const ReadBatch& batch;
+  const std::string& ref;
+  int64_t ref_begin, ref_end;
+  const AssemblyConfig& cfg;
+  assembly::AssemblyParams params;
+  int64_t max_span = 0;  // longest reference span of a read
+  int64_t flank = 0;     // reference either side of a window: the whole read fits
+};
+
+struct NewAlignment {
+  size_t read;
+  int64_t pos, end;
+  std::vector<uint32_t> cigar;
+};
+
+// One window's outcome, computed from the aligner's alignments only, so
+// windows can run in any order on any thread.
+struct WindowResult {
+  bool skipped = false, not_assembled = false, with_alts = false;
+  int64_t considered = 0;
+  std::vector<NewAlignment> changes;
+  std::vector<IndelAllele> alleles;
+};
+
+WindowResult assemble_window(const Context& cx, Window w) {
+  thread_local assembly::BandedAligner aligner;
+  const ReadBatch& batch = cx.batch;
+  const std::string& ref = cx.ref;
+  WindowResult out;
+  auto fits = [&](const Window& x) { return x.begin - cx.flank >= cx.ref_begin && x.end + cx.flank <= cx.ref_end; };
+  if (!fits(w)) {  // too near the loaded edge: the neighbouring shard assembles it
+    out.skipped = true;
+    return out;
+  }
+  std::vector<size_t> reads;
+  std::vector<assembly::ReadSeq> seqs;
+  std::string window_ref;
+  assembly::AssemblyResult asm_result;
+  // A haplotype cannot differ from the reference in its first or last k
+  // bases (they anchor the graph), so when repeats force k past the
+  // padding, variants near the window's ends would be lost: widen once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    gather_reads(batch, w, cx.max_span, reads, seqs);
+    window_ref = ref.substr(static_cast<size_t>(w.begin - cx.ref_begin), static_cast<size_t>(w.end - w.begin));
+    asm_result = assembly::assemble(window_ref, seqs, cx.params);
+    const Window wider{w.begin - asm_result.k, w.end + asm_result.k};
+    if (attempt == 1 || !asm_result.ok || asm_result.k < cx.cfg.padding || !fits(wider)) break;
+    w = wider;
+  }
+  out.not_assembled = !asm_result.ok;
+  if (!asm_result.ok || asm_result.haplotypes.size() < 2) return out;
+  out.with_alts = true;
+
+  // Each haplotype flanked by reference, as base codes, and where each of
+  // its bases sits on the reference.
+  const int64_t e0 = w.begin - cx.flank, e1 = w.end + cx.flank;
+  const size_t n_hap = asm_result.haplotypes.size();
+  std::vector<std::vector<uint8_t>> targets(n_hap);
+  std::vector<std::vector<int64_t>> ref_of(n_hap);
+  std::vector<int> len_diff(n_hap);
+  int64_t var_begin = w.end, var_end = w.begin;  // where any haplotype differs from the reference
+  for (size_t h = 0; h < n_hap; ++h) {
+    const std::string& hap = asm_result.haplotypes[h];
+    len_diff[h] = std::abs(static_cast<int>(hap.size()) - static_cast<int>(w.end - w.begin));
+    const std::vector<int64_t> core = assembly::align_haplotype(hap, window_ref, w.begin);
+    differing_span(hap, core, window_ref, w.begin, var_begin, var_end);
+    auto& t = targets[h];
+    auto& ro = ref_of[h];
+    auto ref_base = [&](int64_t p) { return base_code(ref[static_cast<size_t>(p - cx.ref_begin)]); };
+    for (int64_t p = e0; p < w.begin; ++p) t.push_back(ref_base(p)), ro.push_back(p);
+    for (size_t i = 0; i < hap.size(); ++i) t.push_back(base_code(hap[i])), ro.push_back(core[i]);
+    for (int64_t p = w.end; p < e1; ++p) t.push_back(ref_base(p)), ro.push_back(p);
+  }
+  {  // An indel in a repeat can be spelled anywhere along it: widen over repeats.
+    int64_t lo = std::max(var_begin, w.begin) - w.begin, hi = std::min(var_end, w.end) - w.begin;
+    assembly::cover_repeats(window_ref, lo, hi, *std::max_element(len_diff.begin(), len_diff.end()),
+                            w.end - w.begin);
+    var_begin = std::min(var_begin, w.begin + lo), var_end = std::max(var_end, w.begin + hi);
+  }
+
+  std::vector<int32_t> assigned(n_hap, 0);  // reads each haplotype fits best
+  assembly::ReadAlignment aln, best_aln;
+  std::vector<uint32_t> new_cigar;
+  for (const size_t r : reads) {
+    const uint8_t* bases = batch.bases.data() + batch.seq_offset[r];
+    const uint8_t* quals = batch.quals.data() + batch.seq_offset[r];
+    const int m = static_cast<int>(batch.seq_offset[r + 1] - batch.seq_offset[r]);
+    const uint32_t* ops = batch.cigar.data() + batch.cigar_offset[r];
+    const size_t n_ops = batch.cigar_offset[r + 1] - batch.cigar_offset[r];
+    const int64_t pos = batch.pos[r];
+    const int current = assembly::alignment_cost(bases, quals, ops, n_ops, pos, ref, cx.ref_begin);
+    if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
+    const int64_t lead = (ops[0] & 0xf) == 4 ? (ops[0] >> 4) : 0;
+    const int64_t trail = n_ops > 1 && (ops[n_ops - 1] & 0xf) == 4 ? (ops[n_ops - 1] >> 4) : 0;
+    // Away from where the haplotypes differ every one of them is the
+    // reference, and a read that matches the reference there base for
+    // base fits no alt haplotype better: nothing to choose between.
+    if (pos - lead >= var_end || batch.end[r] + trail <= var_begin) continue;
+    if (!differs_from_ref(bases, ops, n_ops, pos, ref, cx.ref_begin, var_begin, var_end)) continue;
+    ++out.considered;
+    const int64_t diag = pos - lead - e0;
+    const int read_indels = static_cast<int>(indel_bases(ops, n_ops));
+    const uint32_t clipped = clipped_bases(ops, n_ops);
+    int best = current, best_hap = -1;
+    for (size_t h = 0; h < n_hap; ++h) {
+      const int band = len_diff[h] + read_indels + 8;
+      if (!aligner.align(bases, quals, m, targets[h].data(), static_cast<int>(targets[h].size()), diag, band, aln))
+        continue;
+      // Realignment explains bases; it never hides more of them in soft
+      // clips than the aligner did (three SNPs near a read end are evidence).
+      if (aln.cost < best && clipped_bases(aln.cigar.data(), aln.cigar.size()) <= clipped)
+        best = aln.cost, best_hap = static_cast<int>(h), best_aln = aln;
+    }
+    if (best_hap < 0) continue;
+    ++assigned[static_cast<size_t>(best_hap)];
+    int64_t new_pos = 0;
+    if (!assembly::compose(best_aln, ref_of[static_cast<size_t>(best_hap)], new_pos, new_cigar)) continue;
+    if (new_pos == pos && new_cigar.size() == n_ops && std::equal(new_cigar.begin(), new_cigar.end(), ops)) continue;
+    out.changes.push_back({r, new_pos, ref_end_of(new_pos, new_cigar.data(), new_cigar.size()), new_cigar});
+  }
+  for (size_t h = 1; h < n_hap; ++h)
+    if (assigned[h] >= cx.cfg.min_edge_weight) haplotype_indels(targets[h], ref_of[h], assigned[h], out.alleles);
+  return out;
+}
+
+}  // namespace
+
 RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref_begin, const AssemblyConfig& cfg,
                            int min_base_quality, std::vector<IndelAllele>* assembled) {
   RealignStats st;
@@ -139,125 +272,43 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
   st.too_long = ws.too_long;
   if (windows.empty()) return st;
 
-  assembly::AssemblyParams params;
-  params.k_min = cfg.k_min;
-  params.k_max = cfg.k_max;
-  params.k_step = cfg.k_step;
-  params.min_edge_weight = cfg.min_edge_weight;
-  params.min_base_quality = min_base_quality;
-  params.max_haplotypes = cfg.max_haplotypes;
-
-  const int64_t ref_end = ref_begin + static_cast<int64_t>(ref.size());
-  int64_t max_span = 0, max_len = 0;
+  Context cx{batch, ref, ref_begin, ref_begin + static_cast<int64_t>(ref.size()), cfg, {}, 0, 0};
+  cx.params.k_min = cfg.k_min;
+  cx.params.k_max = cfg.k_max;
+  cx.params.k_step = cfg.k_step;
+  cx.params.min_edge_weight = cfg.min_edge_weight;
+  cx.params.min_base_quality = min_base_quality;
+  cx.params.max_haplotypes = cfg.max_haplotypes;
+  int64_t max_len = 0;
   for (size_t r = 0; r < batch.size(); ++r) {
-    max_span = std::max(max_span, batch.end[r] - batch.pos[r]);
+    cx.max_span = std::max(cx.max_span, batch.end[r] - batch.pos[r]);
     max_len = std::max<int64_t>(max_len, static_cast<int64_t>(batch.seq_offset[r + 1] - batch.seq_offset[r]));
   }
-  const int64_t flank = max_len + 32;  // reference around the window: the whole read fits
+  cx.flank = max_len + 32;
+
+  // Windows are independent (each reads the aligner's alignments), so they
+  // run on all host threads; a read two windows realign keeps the first
+  // (in genome order) window's alignment, whatever the thread count.
+  std::vector<WindowResult> results(windows.size());
+  Kokkos::parallel_for(
+      "dvhpc::assemble_windows",
+      Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace, Kokkos::Schedule<Kokkos::Dynamic>>(
+          0, static_cast<int64_t>(windows.size())),
+      [&](int64_t i) { results[static_cast<size_t>(i)] = assemble_window(cx, windows[static_cast<size_t>(i)]); });
   Alignments al(batch);
-  assembly::BandedAligner aligner;
-  assembly::ReadAlignment aln;
-  std::vector<uint32_t> new_cigar;
-
-  for (Window w : windows) {
-    std::vector<size_t> reads;
-    std::vector<assembly::ReadSeq> seqs;
-    std::string window_ref;
-    assembly::AssemblyResult asm_result;
-    // A haplotype cannot differ from the reference in its first or last k
-    // bases (they anchor the graph), so when repeats force k past the
-    // padding, variants near the window's ends would be lost: widen once.
-    auto fits = [&](const Window& x) { return x.begin - flank >= ref_begin && x.end + flank <= ref_end; };
-    if (!fits(w)) continue;  // too near the loaded edge: the neighbouring shard assembles it
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      gather_reads(batch, al, w, max_span + cfg.max_window, reads, seqs);
-      window_ref = ref.substr(static_cast<size_t>(w.begin - ref_begin), static_cast<size_t>(w.end - w.begin));
-      asm_result = assembly::assemble(window_ref, seqs, params);
-      const Window wider{w.begin - asm_result.k, w.end + asm_result.k};
-      if (attempt == 1 || !asm_result.ok || asm_result.k < cfg.padding || !fits(wider)) break;
-      w = wider;
-    }
-    const int64_t e0 = w.begin - flank, e1 = w.end + flank;
-    if (!asm_result.ok) {
-      ++st.not_assembled;
-      continue;
-    }
-    if (asm_result.haplotypes.size() < 2) continue;
-    ++st.with_alts;
-
-    // Each haplotype flanked by reference, as base codes, and where each of
-    // its bases sits on the reference.
-    const size_t n_hap = asm_result.haplotypes.size();
-    std::vector<std::vector<uint8_t>> targets(n_hap);
-    std::vector<std::vector<int64_t>> ref_of(n_hap);
-    std::vector<int> len_diff(n_hap);
-    int64_t var_begin = w.end, var_end = w.begin;  // where any haplotype differs from the reference
-    for (size_t h = 0; h < n_hap; ++h) {
-      const std::string& hap = asm_result.haplotypes[h];
-      len_diff[h] = std::abs(static_cast<int>(hap.size()) - static_cast<int>(w.end - w.begin));
-      std::vector<int64_t> core = assembly::align_haplotype(hap, window_ref, w.begin);
-      differing_span(hap, core, window_ref, w.begin, var_begin, var_end);
-      auto& t = targets[h];
-      auto& ro = ref_of[h];
-      for (int64_t p = e0; p < w.begin; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
-      for (size_t i = 0; i < hap.size(); ++i) t.push_back(base_code(hap[i])), ro.push_back(core[i]);
-      for (int64_t p = w.end; p < e1; ++p) t.push_back(base_code(ref[static_cast<size_t>(p - ref_begin)])), ro.push_back(p);
-    }
-
-    {  // An indel in a repeat can be spelled anywhere along it: widen over repeats.
-      int64_t lo = std::max(var_begin, w.begin) - w.begin, hi = std::min(var_end, w.end) - w.begin;
-      assembly::cover_repeats(window_ref, lo, hi, *std::max_element(len_diff.begin(), len_diff.end()),
-                              w.end - w.begin);
-      var_begin = std::min(var_begin, w.begin + lo), var_end = std::max(var_end, w.begin + hi);
-    }
-    std::vector<int32_t> assigned(n_hap, 0);  // reads each haplotype fits best
-    for (const size_t r : reads) {
-      const uint8_t* bases = batch.bases.data() + batch.seq_offset[r];
-      const uint8_t* quals = batch.quals.data() + batch.seq_offset[r];
-      const int m = static_cast<int>(batch.seq_offset[r + 1] - batch.seq_offset[r]);
-      const uint32_t* ops = al.ops(r);
-      const size_t n_ops = al.n_ops(r);
-      const int current = assembly::alignment_cost(bases, quals, ops, n_ops, al.pos[r], ref, ref_begin);
-      if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
-      ++st.reads_considered;
-      const int64_t lead = (ops[0] & 0xf) == 4 ? (ops[0] >> 4) : 0;
-      const int64_t trail = n_ops > 1 && (ops[n_ops - 1] & 0xf) == 4 ? (ops[n_ops - 1] >> 4) : 0;
-      // Away from where the haplotypes differ every one of them is the
-      // reference, and a read that matches the reference there base for
-      // base fits no alt haplotype better: nothing to choose between.
-      if (al.pos[r] - lead >= var_end || al.end[r] + trail <= var_begin) continue;
-      if (!differs_from_ref(bases, ops, n_ops, al.pos[r], ref, ref_begin, var_begin, var_end)) continue;
-      const int64_t diag = al.pos[r] - lead - e0;
-      const int read_indels = static_cast<int>(indel_bases(ops, n_ops));
-      int best = current;
-      const uint32_t clipped = clipped_bases(ops, n_ops);
-      int best_hap = -1;
-      assembly::ReadAlignment best_aln;
-      for (size_t h = 0; h < n_hap; ++h) {
-        const int band = len_diff[h] + read_indels + 8;
-        if (!aligner.align(bases, quals, m, targets[h].data(), static_cast<int>(targets[h].size()), diag, band, aln))
-          continue;
-        // Realignment explains bases; it never hides more of them in soft
-        // clips than the aligner did (three SNPs near a read end cost more
-        // than one clip, but they are evidence).
-        if (aln.cost < best && clipped_bases(aln.cigar.data(), aln.cigar.size()) <= clipped)
-          best = aln.cost, best_hap = static_cast<int>(h), best_aln = aln;
-      }
-      if (best_hap < 0) continue;
-      ++assigned[static_cast<size_t>(best_hap)];
-      int64_t new_pos = 0;
-      if (!assembly::compose(best_aln, ref_of[static_cast<size_t>(best_hap)], new_pos, new_cigar)) continue;
-      if (new_pos == al.pos[r] && new_cigar.size() == n_ops && std::equal(new_cigar.begin(), new_cigar.end(), ops))
-        continue;
-      al.cigar[r] = new_cigar;
-      al.changed[r] = 1;
-      al.pos[r] = new_pos;
-      al.end[r] = ref_end_of(new_pos, new_cigar.data(), new_cigar.size());
+  for (auto& res : results) {
+    st.not_assembled += res.not_assembled;
+    st.with_alts += res.with_alts;
+    st.reads_considered += res.considered;
+    for (auto& c : res.changes) {
+      if (al.changed[c.read]) continue;
+      al.changed[c.read] = 1;
+      al.pos[c.read] = c.pos;
+      al.end[c.read] = c.end;
+      al.cigar[c.read] = std::move(c.cigar);
       ++st.reads_realigned;
     }
-    if (assembled)
-      for (size_t h = 1; h < n_hap; ++h)
-        if (assigned[h] >= cfg.min_edge_weight) haplotype_indels(targets[h], ref_of[h], assigned[h], *assembled);
+    if (assembled) assembled->insert(assembled->end(), res.alleles.begin(), res.alleles.end());
   }
   if (st.reads_realigned == 0) return st;
   std::vector<size_t> order(batch.size());
