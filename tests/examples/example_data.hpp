@@ -34,7 +34,7 @@ inline ExampleData make_example_data(const TempDir& dir, int reads_per_100bp = 8
     for (size_t p = 0; p < ref.size(); ++p) hap[h][p] = std::string(1, ref[p]);
   hap[0][500] = other(ref[500], 1);
   hap[0][800] = hap[1][800] = other(ref[800], 2);
-  hap[0][1100] = hap[0][1101] = "";  // del of TT after anchor 1099 (T): left-aligned form
+  hap[0][1100] = hap[0][1101] = "";  // del of TT after the first T (1099); left-aligned, the anchor is the C
   hap[0][1400] = hap[1][1400] = ref[1400] + std::string("GCA");
   hap[0][1700] = other(ref[1700], 1);
   hap[1][1700] = other(ref[1700], 2);
