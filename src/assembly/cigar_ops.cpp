@@ -68,7 +68,7 @@ bool differs_from_ref(const uint8_t* bases, const uint32_t* cigar, size_t n, int
       if (rp >= vb && rp <= ve) return true;
       q += static_cast<size_t>(len);
     } else if (op == 4) {
-      const int64_t lo = k == 0 ? rp - len : rp;
+      const int64_t lo = rp == pos && q == 0 ? rp - len : rp;  // leading (after any H) or trailing
       if (lo < ve && lo + len > vb) return true;
       q += static_cast<size_t>(len);
     }
@@ -81,6 +81,20 @@ uint32_t clipped_bases(const uint32_t* cigar, size_t n) {
   for (size_t k = 0; k < n; ++k)
     if ((cigar[k] & 0xf) == 4) total += cigar[k] >> 4;
   return total;
+}
+
+int64_t leading_clip(const uint32_t* cigar, size_t n) {
+  auto clip = [](uint32_t c) { return (c & 0xf) == 4 || (c & 0xf) == 5; };  // S or H
+  for (size_t k = 0; k < n && clip(cigar[k]); ++k)
+    if ((cigar[k] & 0xf) == 4) return cigar[k] >> 4;
+  return 0;
+}
+
+int64_t trailing_clip(const uint32_t* cigar, size_t n) {
+  auto clip = [](uint32_t c) { return (c & 0xf) == 4 || (c & 0xf) == 5; };
+  for (size_t k = n; k > 0 && clip(cigar[k - 1]); --k)
+    if ((cigar[k - 1] & 0xf) == 4) return cigar[k - 1] >> 4;
+  return 0;
 }
 
 }  // namespace dvhpc::assembly

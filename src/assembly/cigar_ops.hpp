@@ -16,6 +16,10 @@ int64_t ref_end_of(int64_t pos, const uint32_t* cigar, size_t n);
 void query_range(const uint32_t* cigar, size_t n, int64_t pos, int64_t w0, int64_t w1, size_t& qb, size_t& qe);
 uint32_t indel_bases(const uint32_t* cigar, size_t n);   // inserted + deleted
 uint32_t clipped_bases(const uint32_t* cigar, size_t n); // soft-clipped
+// Soft-clipped bases before the first / after the last aligned base (hard
+// clips skipped).
+int64_t leading_clip(const uint32_t* cigar, size_t n);
+int64_t trailing_clip(const uint32_t* cigar, size_t n);
 // Whether the read, as aligned, shows anything but reference bases over
 // [vb, ve): a mismatch, an indel, or clipped bases that would lie there.
 // `ref` holds the reference from ref_begin.

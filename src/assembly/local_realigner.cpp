@@ -227,8 +227,7 @@ WindowResult assemble_window(const Context& cx, Window w) {
     const int64_t pos = batch.pos[r];
     const int current = assembly::alignment_cost(bases, quals, ops, n_ops, pos, ref, cx.ref_begin);
     if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
-    const int64_t lead = (ops[0] & 0xf) == 4 ? (ops[0] >> 4) : 0;
-    const int64_t trail = n_ops > 1 && (ops[n_ops - 1] & 0xf) == 4 ? (ops[n_ops - 1] >> 4) : 0;
+    const int64_t lead = leading_clip(ops, n_ops), trail = trailing_clip(ops, n_ops);
     // Away from where the haplotypes differ every one of them is the
     // reference, and a read that matches the reference there base for
     // base fits no alt haplotype better: nothing to choose between.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/assembly/align.hpp"
+#include "src/assembly/cigar_ops.hpp"
 #include "dvhpc/read_batch.hpp"
 #include "read_batch_util.hpp"
 
@@ -164,4 +165,24 @@ TEST_CASE("assembly: cost of an existing alignment") {
   const std::vector<uint32_t> clip{uint32_t(4) << 4, uint32_t(5) << 4 | 4};
   CHECK(alignment_cost(read.data(), q.data(), clip.data(), 2, 0, ref, 0) == clip_cost(5));
   CHECK(alignment_cost(read.data(), q.data(), m9.data(), 1, 10, ref, 0) == -1);  // runs off the reference
+}
+
+TEST_CASE("assembly: CIGAR walks skip hard clips") {
+  using namespace dvhpc::assembly;
+  const std::vector<uint32_t> c{uint32_t(5) << 4 | 5, uint32_t(3) << 4 | 4, uint32_t(10) << 4, uint32_t(2) << 4 | 4,
+                                uint32_t(7) << 4 | 5};  // 5H3S10M2S7H
+  CHECK(leading_clip(c.data(), c.size()) == 3);
+  CHECK(trailing_clip(c.data(), c.size()) == 2);
+  CHECK(clipped_bases(c.data(), c.size()) == 5);
+  CHECK(ref_end_of(100, c.data(), c.size()) == 110);
+  const std::vector<uint32_t> eq{uint32_t(10) << 4 | 7};  // 10=
+  CHECK(leading_clip(eq.data(), 1) == 0);
+  CHECK(trailing_clip(eq.data(), 1) == 0);
+  // The leading clip (after the H) would sit on 97..99, the trailing on 110..111.
+  const std::string ref(200, 'A');
+  const std::vector<uint8_t> bases(15, 0);  // all A
+  CHECK(differs_from_ref(bases.data(), c.data(), c.size(), 100, ref, 0, 96, 98));
+  CHECK(!differs_from_ref(bases.data(), c.data(), c.size(), 100, ref, 0, 102, 108));
+  CHECK(differs_from_ref(bases.data(), c.data(), c.size(), 100, ref, 0, 111, 115));
+  CHECK(!differs_from_ref(bases.data(), c.data(), c.size(), 100, ref, 0, 113, 120));
 }
