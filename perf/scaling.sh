@@ -175,7 +175,7 @@ to_csv() {  # NAME strong|weak -> perf/scaling_NAME.csv (+ markdown table to std
 import csv, filecmp, json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 kind, out = sys.argv[2], sys.argv[3]
-order = ["setup", "partition", "load", "count", "candidates", "features", "rnn", "images", "cnn",
+order = ["setup", "partition", "load", "assemble", "count", "candidates", "features", "rnn", "images", "cnn",
          "postprocess", "write"]
 seen = []
 for r in rows:
