@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The training-data augmentations scripts/add_stutter.py and
-# scripts/add_paralogs.py: deterministic per seed, stutter only edits repeat
-# tracts by whole units and never lengthens a read, paralog segments are
-# diverged copies of the input at the documented rates.
+# The training-data augmentations scripts/add_stutter.py,
+# scripts/add_paralogs.py and scripts/add_mapq_artefacts.py: deterministic
+# per seed, stutter only edits repeat tracts by whole units and never
+# lengthens a read, paralog segments are diverged copies of the input at the
+# documented rates, MAPQ is lowered only for paralog reads and reads in the
+# segment stand-ins, within the documented ranges.
 # usage: sim_augment.sh DVHPC_BINARY SOURCE_DIR    (exit 77 = skipped)
 set -u
 src=$2
@@ -78,5 +80,43 @@ for name, seq in recs.items():
     assert 0.45 < shared < 0.95, f"{name}: {shared:.2f} of 12-mers shared with the source"
 print(f"ok   paralogs: {len(recs)} diverged segments")
 PY
+# MAPQ artefacts on a BAM: paralog reads and reads in segment stand-ins only.
+if /usr/bin/python3 -c "import pysam" 2>/dev/null; then
+  /usr/bin/python3 - <<'PY' || fails=$((fails + 1))
+import pysam
+hdr = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chr1", "LN": 1000000}]}
+with pysam.AlignmentFile("m.bam", "wb", header=hdr) as out:
+    for i in range(4000):
+        r = pysam.AlignedSegment()
+        r.query_name = ("paralog3_1_2000_0.02-" if i % 4 == 0 else "chr1-") + str(i)
+        r.reference_id, r.reference_start, r.mapping_quality = 0, i * 250, 60
+        r.cigarstring, r.query_sequence, r.query_qualities = "50M", "A" * 50, pysam.qualitystring_to_array("I" * 50)
+        r.flag = 64
+        out.write(r)
+PY
+  for s in a b; do
+    /usr/bin/python3 "$src/scripts/add_mapq_artefacts.py" --seed 4 --segdups-per-mb 20 m.bam m_$s.bam > m_$s.log ||
+      fail "add_mapq_artefacts.py exited $?"
+  done
+  /usr/bin/python3 - <<'PY' || fails=$((fails + 1))
+import pysam
+pysam.set_verbosity(0)
+a = [(r.query_name, r.mapping_quality) for r in pysam.AlignmentFile("m_a.bam")]
+b = [(r.query_name, r.mapping_quality) for r in pysam.AlignmentFile("m_b.bam")]
+assert a == b, "not deterministic per seed"
+par = [q for n, q in a if n.startswith("paralog")]
+gen = [q for n, q in a if not n.startswith("paralog")]
+low_par = sum(q < 60 for q in par) / len(par)
+assert 0.6 < low_par < 0.8, f"{low_par:.2f} of paralog reads lowered, expected about 0.7"
+assert all(0 <= q <= 40 for q in par if q < 60)
+low_gen = [q for q in gen if q < 60]
+assert all(10 <= q <= 40 for q in low_gen), "genuine reads lowered outside [10, 40]"
+# 20 segments of 1-5 kb per Mb over 1 Mb: ~60 kb, i.e. ~2-12% of reads; half lowered.
+assert 0.005 < len(low_gen) / len(gen) < 0.1, f"{len(low_gen)} of {len(gen)} genuine reads lowered"
+print(f"ok   MAPQ artefacts: {low_par:.2f} of paralog reads, {len(low_gen)} of {len(gen)} genuine reads lowered")
+PY
+else
+  echo "skip MAPQ artefacts: python3-pysam not installed"
+fi
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all sim augmentation checks passed"
