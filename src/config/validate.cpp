@@ -94,8 +94,8 @@ void validate(const Config& c) {
   if (c.assembly.min_events < 1) bad("assembly.min_events", "must be >= 1");
   if (c.assembly.padding < 0) bad("assembly.padding", "must be >= 0");
   if (c.assembly.max_window < 10 || c.assembly.max_window > 2000) bad("assembly.max_window", "must be in 10..2000");
-  if (c.assembly.k_min < 5 || c.assembly.k_max < c.assembly.k_min || c.assembly.k_max > 255)
-    bad("assembly.k_min", "need 5 <= k_min <= k_max <= 255");
+  if (c.assembly.k_min < 5 || c.assembly.k_max < c.assembly.k_min || c.assembly.k_max > 64)
+    bad("assembly.k_min", "need 5 <= k_min <= k_max <= 64 (k-mers are packed in 128 bits)");
   if (c.assembly.k_step < 1) bad("assembly.k_step", "must be >= 1");
   if (c.assembly.min_edge_weight < 1) bad("assembly.min_edge_weight", "must be >= 1");
   if (c.assembly.max_haplotypes < 1 || c.assembly.max_haplotypes > 256)

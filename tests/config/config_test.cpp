@@ -92,6 +92,7 @@ TEST_CASE("errors name the key path and give a hint") {
   expect_error("version", "", {"model.device=tpu"}, ErrorKind::Config, {"model.device"});
   expect_error("version", "", {"assembly.k_min=40", "assembly.k_max=20"}, ErrorKind::Config, {"assembly.k_min"});
   expect_error("version", "", {"assembly.max_window=5"}, ErrorKind::Config, {"assembly.max_window"});
+  expect_error("version", "", {"assembly.k_max=65"}, ErrorKind::Config, {"k_max <= 64"});
   expect_error("version", d.write("i.yaml", "assembly:\n  min_event: 3\n"), {}, ErrorKind::Config,
                {"unknown key 'assembly.min_event'", "did you mean 'assembly.min_events'"});
 }
