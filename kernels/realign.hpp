@@ -31,17 +31,19 @@ constexpr int kMaxMismatch = 40;
 constexpr int kRealignMargin = 10;   // a read supports an allele only if it beats the others by this
 constexpr int kNoFit = 1 << 28;      // cost of an allele that cannot be realigned
 
-// The read's bases that fall on reference positions [w0, w1): offsets
-// [qb, qe) into reads.bases. Soft-clipped bases count at the positions they
-// would have had unclipped; inserted bases belong with the next base.
+// The bases of one read that fall on reference positions [w0, w1): query
+// offsets [qb, qe), counted from q0 (the offset of the read's first base).
+// `cigar(k)` for k in [k0, k1) gives the read's CIGAR ops (a View, or
+// HostCigar over a plain array). Soft-clipped bases count at the positions
+// they would have had unclipped; inserted bases belong with the next base.
 // qb == qe when the read has none.
-template <class M>
-KOKKOS_INLINE_FUNCTION void read_bases_in(const ReadViews<M>& reads, int64_t r, int64_t w0, int64_t w1,
-                                          uint64_t& qb, uint64_t& qe) {
+template <class Cigar>
+KOKKOS_INLINE_FUNCTION void query_span(const Cigar& cigar, uint32_t k0, uint32_t k1, int64_t pos, uint64_t q0,
+                                       int64_t w0, int64_t w1, uint64_t& qb, uint64_t& qe) {
   qb = ~uint64_t(0);
   qe = 0;
-  int64_t rp = reads.pos(r);
-  uint64_t q = reads.seq_offset(r);
+  int64_t rp = pos;
+  uint64_t q = q0;
   bool aligned = false;  // an M/I/D op seen: a later S is a trailing clip
   auto extend = [&](uint64_t lo, uint64_t hi) {
     if (lo < qb) qb = lo;
@@ -52,9 +54,9 @@ KOKKOS_INLINE_FUNCTION void read_bases_in(const ReadViews<M>& reads, int64_t r, 
     const int64_t hi = w1 - first_pos < len ? w1 - first_pos : len;
     if (lo < hi) extend(q + static_cast<uint64_t>(lo), q + static_cast<uint64_t>(hi));
   };
-  for (uint32_t k = reads.cigar_offset(r); k < reads.cigar_offset(r + 1); ++k) {
-    const uint32_t op = reads.cigar(k) & 0xf;
-    const int64_t len = reads.cigar(k) >> 4;
+  for (uint32_t k = k0; k < k1; ++k) {
+    const uint32_t op = cigar(k) & 0xf;
+    const int64_t len = cigar(k) >> 4;
     if (consumes_both(op)) {
       take(rp, len);
       rp += len;
@@ -73,6 +75,20 @@ KOKKOS_INLINE_FUNCTION void read_bases_in(const ReadViews<M>& reads, int64_t r, 
     }
   }
   if (qb > qe) qb = qe;
+}
+
+// A host array of CIGAR ops seen through the accessor query_span expects.
+struct HostCigar {
+  const uint32_t* ops;
+  uint32_t operator()(uint32_t k) const { return ops[k]; }
+};
+
+// query_span for read r of a batch on Views: offsets into reads.bases.
+template <class M>
+KOKKOS_INLINE_FUNCTION void read_bases_in(const ReadViews<M>& reads, int64_t r, int64_t w0, int64_t w1,
+                                          uint64_t& qb, uint64_t& qe) {
+  query_span(reads.cigar, reads.cigar_offset(r), reads.cigar_offset(r + 1), reads.pos(r), reads.seq_offset(r), w0,
+             w1, qb, qe);
 }
 
 // Minimal allele applied to the reference over [w0, w1): type -1 is the

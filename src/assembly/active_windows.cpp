@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/allele_count.hpp"
+
 namespace dvhpc::assembly {
 
 void cover_repeats(const std::string& ref, int64_t& lo, int64_t& hi, int64_t extra_period, int64_t max_extend) {
@@ -38,16 +40,16 @@ std::vector<Window> active_windows(const ReadBatch& batch, const std::string& re
     const uint32_t c0 = batch.cigar_offset[r], c1 = batch.cigar_offset[r + 1];
     for (uint32_t k = c0; k < c1; ++k) {
       const uint32_t op = batch.cigar[k] & 0xf, len = batch.cigar[k] >> 4;
-      if (op == 0 || op == 7 || op == 8) {
+      if (kernels::consumes_both(op)) {
         rp += len;
-      } else if (op == 2) {
+      } else if (op == kernels::kOpD) {
         mark(rp, len);
         rp += len;
-      } else if (op == 3) {
+      } else if (op == kernels::kOpN) {
         rp += len;
-      } else if (op == 1) {
+      } else if (op == kernels::kOpI) {
         mark(rp, 0);
-      } else if (op == 4) {
+      } else if (op == kernels::kOpS) {
         mark(k == c0 ? rp : rp - 1, 0);
       }
     }

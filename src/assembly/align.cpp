@@ -4,12 +4,13 @@
 #include <climits>
 
 #include "dvhpc/read_batch.hpp"
+#include "kernels/allele_count.hpp"
 
 namespace dvhpc::assembly {
 namespace {
 
 constexpr int kInf = 1 << 28;
-constexpr uint32_t kOpM = 0, kOpI = 1, kOpD = 2, kOpN = 3, kOpS = 4, kOpH = 5, kOpP = 6, kOpEq = 7, kOpX = 8;
+using namespace kernels;  // BAM op codes
 
 void push_op(std::vector<uint32_t>& cigar, uint32_t op, uint32_t len) {
   if (len == 0) return;
@@ -217,7 +218,7 @@ int alignment_cost(const uint8_t* read, const uint8_t* qual, const uint32_t* cig
   size_t q = 0;
   for (size_t k = 0; k < n_cigar; ++k) {
     const uint32_t op = cigar[k] & 0xf, len = cigar[k] >> 4;
-    if (op == kOpM || op == kOpEq || op == kOpX) {
+    if (consumes_both(op)) {
       if (rp < 0 || rp + len > static_cast<int64_t>(ref.size())) return -1;
       for (uint32_t i = 0; i < len; ++i, ++q, ++rp)
         if (read[q] != base_code(ref[static_cast<size_t>(rp)]) || read[q] >= 4)

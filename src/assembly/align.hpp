@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/realign.hpp"
+
 namespace dvhpc::assembly {
 
 // Costs of aligning a read to a haplotype (phred-like, lower is better): a
@@ -24,12 +26,12 @@ namespace dvhpc::assembly {
 // grows kGapExtend per base, and leaving either end of the read unaligned
 // (soft clip) costs like an insertion of those bases: clipping is free of
 // mismatches, so without a per-base price a clip of most of the read would
-// be as cheap as a clip of its junk tail. Same scale as the support realignment
-// (kernels/realign.hpp), so a read's "original" and "realigned" costs are
-// comparable.
-constexpr int kReadGapOpen = 40;
-constexpr int kReadGapExtend = 8;
-constexpr int kReadMaxMismatch = 40;
+// be as cheap as a clip of its junk tail. Mismatch and gap costs are the
+// support realignment's (kernels/realign.hpp), so both realignments weigh a
+// read's evidence alike.
+constexpr int kReadGapOpen = kernels::kGapOpen;
+constexpr int kReadGapExtend = kernels::kGapExtend;
+constexpr int kReadMaxMismatch = kernels::kMaxMismatch;
 constexpr int kReadClip = 40;
 constexpr int kReadClipBase = 8;
 inline int clip_cost(int64_t bases) { return bases > 0 ? kReadClip + kReadClipBase * static_cast<int>(bases) : 0; }

@@ -10,10 +10,6 @@ namespace dvhpc::assembly {
 bool consumes_ref(uint32_t op);
 // Reference end (exclusive) of an alignment starting at pos.
 int64_t ref_end_of(int64_t pos, const uint32_t* cigar, size_t n);
-// Query offsets [qb, qe) of the read's bases on reference [w0, w1): soft
-// clips count where they would sit unclipped, inserted bases go with the
-// next reference base (as read_bases_in in kernels/realign.hpp).
-void query_range(const uint32_t* cigar, size_t n, int64_t pos, int64_t w0, int64_t w1, size_t& qb, size_t& qe);
 uint32_t indel_bases(const uint32_t* cigar, size_t n);   // inserted + deleted
 uint32_t clipped_bases(const uint32_t* cigar, size_t n); // soft-clipped
 // Soft-clipped bases before the first / after the last aligned base (hard

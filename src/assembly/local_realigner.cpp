@@ -9,6 +9,7 @@
 #include "align.hpp"
 #include "cigar_ops.hpp"
 #include "debruijn.hpp"
+#include "kernels/realign.hpp"
 
 namespace dvhpc {
 namespace {
@@ -68,9 +69,9 @@ void gather_reads(const ReadBatch& batch, const Window& w, int64_t max_span, std
   for (auto it = lo; it != hi; ++it) {
     const size_t r = static_cast<size_t>(it - batch.pos.begin());
     if (batch.pos[r] >= w.end || batch.end[r] <= w.begin) continue;
-    size_t qb, qe;
-    query_range(batch.cigar.data() + batch.cigar_offset[r], batch.cigar_offset[r + 1] - batch.cigar_offset[r],
-                batch.pos[r], w.begin, w.end, qb, qe);
+    uint64_t qb, qe;
+    kernels::query_span(kernels::HostCigar{batch.cigar.data()}, batch.cigar_offset[r], batch.cigar_offset[r + 1],
+                        batch.pos[r], 0, w.begin, w.end, qb, qe);
     reads.push_back(r);
     if (qe > qb)
       seqs.push_back({batch.bases.data() + batch.seq_offset[r] + qb, batch.quals.data() + batch.seq_offset[r] + qb,
