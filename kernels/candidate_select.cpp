@@ -89,7 +89,7 @@ std::vector<Candidate> AlleleCounter::candidates(const Region& core, const std::
   }
 
   for (const IndelAllele& a : extra) {
-    if (a.pos < core.begin || a.pos >= core.end || a.pos - a.length > window_.end) continue;
+    if (a.pos < core.begin || a.pos >= core.end || a.pos - a.length >= window_.end) continue;  // REF must fit
     auto& indels = sites[a.pos].indels;
     const bool known = std::any_of(indels.begin(), indels.end(), [&](const IndelAllele& b) {
       return b.length == a.length && b.inserted == a.inserted;
