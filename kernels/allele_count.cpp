@@ -5,25 +5,12 @@
 
 #include "dvhpc/error.hpp"
 #include "kernels/allele_counter.hpp"
+#include "kernels/device_view.hpp"
 
 namespace dvhpc {
 
 using namespace kernels;
 
-namespace {
-
-// Copies a host vector into a device View, growing the View if needed.
-// Returns a subview of exactly v.size() elements.
-template <class T>
-Kokkos::View<T*, MemSpace> to_device(const std::vector<T>& v, Kokkos::View<T*, MemSpace>& buf,
-                                     const char* label) {
-  if (buf.extent(0) < v.size()) buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), v.size() + v.size() / 4);
-  auto dst = Kokkos::subview(buf, std::make_pair<size_t, size_t>(0, v.size()));
-  Kokkos::deep_copy(dst, HostUnmanaged<const T>(v.data(), v.size()));
-  return dst;
-}
-
-}  // namespace
 
 int32_t AlleleCounts::pileup_depth(int64_t pos) const {
   int32_t d = 0;
@@ -49,21 +36,23 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   bases_ = batch.bases;
   const int64_t npos = window.length();
 
-  // Buffers persist across windows; subviews give the exact sizes.
+  // The batch's own storage on host builds; device buffers that persist
+  // across windows on GPU builds (kernels/device_view.hpp). Used only in
+  // this call: the batch may be gone by the next.
   ReadViews<MemSpace>& buf = reads_buf_;
   ReadViews<MemSpace> r;
-  r.pos = to_device(batch.pos, buf.pos, "dvhpc::reads.pos");
-  r.cigar_offset = to_device(batch.cigar_offset, buf.cigar_offset, "dvhpc::reads.cigar_offset");
-  r.cigar = to_device(batch.cigar, buf.cigar, "dvhpc::reads.cigar");
-  r.seq_offset = to_device(batch.seq_offset, buf.seq_offset, "dvhpc::reads.seq_offset");
-  r.bases = to_device(batch.bases, buf.bases, "dvhpc::reads.bases");
-  r.quals = to_device(batch.quals, buf.quals, "dvhpc::reads.quals");
-  r.reverse = to_device(batch.reverse, buf.reverse, "dvhpc::reads.reverse");
-  reads_ = r;
+  r.pos = device_view(batch.pos, "dvhpc::reads.pos", &buf.pos);
+  r.cigar_offset = device_view(batch.cigar_offset, "dvhpc::reads.cigar_offset", &buf.cigar_offset);
+  r.cigar = device_view(batch.cigar, "dvhpc::reads.cigar", &buf.cigar);
+  r.seq_offset = device_view(batch.seq_offset, "dvhpc::reads.seq_offset", &buf.seq_offset);
+  r.bases = device_view(batch.bases, "dvhpc::reads.bases", &buf.bases);
+  r.quals = device_view(batch.quals, "dvhpc::reads.quals", &buf.quals);
+  r.reverse = device_view(batch.reverse, "dvhpc::reads.reverse", &buf.reverse);
 
-  std::vector<uint8_t> codes(ref.size());
-  for (size_t i = 0; i < ref.size(); ++i) codes[i] = base_code(ref[i]);
-  ref_codes_ = to_device(codes, ref_buf_, "dvhpc::ref_codes");
+  // candidates() reads the reference codes later: they live in a member.
+  ref_codes_host_.resize(ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) ref_codes_host_[i] = base_code(ref[i]);
+  ref_codes_ = device_view(ref_codes_host_, "dvhpc::ref_codes", &ref_buf_);
 
   if (static_cast<int64_t>(counts_.extent(0)) != npos)
     counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
@@ -73,7 +62,7 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   const int64_t nreads = static_cast<int64_t>(batch.size());
   int64_t n_indel_ops = 0;
   Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<ExecSpace>(0, nreads),
-                          CountIndelOpsFunctor<MemSpace>{reads_}, n_indel_ops);
+                          CountIndelOpsFunctor<MemSpace>{r}, n_indel_ops);
   const uint32_t capacity = static_cast<uint32_t>(n_indel_ops + n_indel_ops / 2 + 64);
   if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
   else indels_.clear();
@@ -103,8 +92,8 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
       start = std::min(start, lo[static_cast<size_t>(c)]);
     }
   }
-  AlleleCountFunctor<DeviceType> f{reads_, counts_, indels_, to_device(ex_begin, excl_begin_buf_, "dvhpc::excl_begin"),
-                                   to_device(ex_end, excl_end_buf_, "dvhpc::excl_end"), per_chunk, window.begin, npos,
+  AlleleCountFunctor<DeviceType> f{r, counts_, indels_, device_view(ex_begin, "dvhpc::excl_begin", &excl_begin_buf_),
+                                   device_view(ex_end, "dvhpc::excl_end", &excl_end_buf_), per_chunk, window.begin, npos,
                                    static_cast<int32_t>(cfg_.min_base_quality)};
   Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nchunks), f);
   Kokkos::fence();

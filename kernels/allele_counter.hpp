@@ -46,8 +46,8 @@ class AlleleCounter {
   Region window_;
   std::string ref_;
   std::vector<uint8_t> bases_;  // host copy of batch bases (inserted sequences)
-  kernels::ReadViews<kernels::MemSpace> reads_;      // exact-size subviews of reads_buf_
-  kernels::ReadViews<kernels::MemSpace> reads_buf_;  // grows, never shrinks
+  kernels::ReadViews<kernels::MemSpace> reads_buf_;  // device builds: grows, never shrinks
+  std::vector<uint8_t> ref_codes_host_;              // what ref_codes_ shows on host builds
   kernels::U8View<kernels::MemSpace> ref_buf_;
   kernels::U8View<kernels::MemSpace> ref_codes_;
   kernels::CountView<kernels::MemSpace> counts_;

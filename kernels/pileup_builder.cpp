@@ -6,6 +6,7 @@
 
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
+#include "kernels/device_view.hpp"
 #include "kernels/pileup_features.hpp"
 #include "kernels/pileup_image.hpp"
 #include "kernels/realign.hpp"
@@ -14,13 +15,6 @@ namespace dvhpc {
 namespace {
 
 using kernels::MemSpace;
-
-template <class T>
-Kokkos::View<T*, MemSpace> to_device(const std::string& label, const std::vector<T>& v) {
-  Kokkos::View<T*, MemSpace> d(Kokkos::view_alloc(Kokkos::WithoutInitializing, label), v.size());
-  if (!v.empty()) Kokkos::deep_copy(d, kernels::HostUnmanaged<const T>(v.data(), v.size()));
-  return d;
-}
 
 // splitmix64: the downsampling key of a read at a site.
 uint64_t mix(uint64_t x) {
@@ -182,33 +176,33 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   mapq.resize(batch.size(), 0);
   tlen.resize(batch.size(), 0);
 
-  // Device copies.
+  // Views of the inputs (copies on device builds); the vectors outlive the kernels.
   kernels::PileupReadViews<MemSpace> r;
-  r.reads.pos = to_device("pos", batch.pos);
-  r.reads.cigar_offset = to_device("cigar_offset", batch.cigar_offset);
-  r.reads.cigar = to_device("cigar", batch.cigar);
-  r.reads.seq_offset = to_device("seq_offset", batch.seq_offset);
-  r.reads.bases = to_device("bases", batch.bases);
-  r.reads.quals = to_device("quals", batch.quals);
-  r.reads.reverse = to_device("reverse", batch.reverse);
-  r.mapq = to_device("mapq", mapq);
-  r.tlen = to_device("tlen", tlen);
+  r.reads.pos = kernels::device_view(batch.pos, "pos");
+  r.reads.cigar_offset = kernels::device_view(batch.cigar_offset, "cigar_offset");
+  r.reads.cigar = kernels::device_view(batch.cigar, "cigar");
+  r.reads.seq_offset = kernels::device_view(batch.seq_offset, "seq_offset");
+  r.reads.bases = kernels::device_view(batch.bases, "bases");
+  r.reads.quals = kernels::device_view(batch.quals, "quals");
+  r.reads.reverse = kernels::device_view(batch.reverse, "reverse");
+  r.mapq = kernels::device_view(mapq, "mapq");
+  r.tlen = kernels::device_view(tlen, "tlen");
   kernels::ExampleViews<MemSpace> ex;
-  ex.centre = to_device("centre", centre);
-  ex.entry_off = to_device("entry_off", entry_off);
-  ex.entry_read = to_device("entry_read", entry_read);
+  ex.centre = kernels::device_view(centre, "centre");
+  ex.entry_off = kernels::device_view(entry_off, "entry_off");
+  ex.entry_read = kernels::device_view(entry_read, "entry_read");
   ex.entry_support = kernels::U8View<MemSpace>("entry_support", entry_read.size());
-  ex.img_rows = to_device("img_rows", img_rows);
-  ex.allele_off = to_device("allele_off", allele_off);
-  ex.allele_pos = to_device("allele_pos", allele_pos);
-  ex.allele_type = to_device("allele_type", allele_type);
-  ex.allele_len = to_device("allele_len", allele_len);
-  ex.allele_seq_off = to_device("allele_seq_off", allele_seq_off);
-  ex.allele_queried = to_device("allele_queried", allele_queried);
-  ex.allele_seq = to_device("allele_seq", allele_seq);
-  ex.realign_begin = to_device("realign_begin", realign_begin);
-  ex.realign_end = to_device("realign_end", realign_end);
-  ex.ref = to_device("ref", ref_codes);
+  ex.img_rows = kernels::device_view(img_rows, "img_rows");
+  ex.allele_off = kernels::device_view(allele_off, "allele_off");
+  ex.allele_pos = kernels::device_view(allele_pos, "allele_pos");
+  ex.allele_type = kernels::device_view(allele_type, "allele_type");
+  ex.allele_len = kernels::device_view(allele_len, "allele_len");
+  ex.allele_seq_off = kernels::device_view(allele_seq_off, "allele_seq_off");
+  ex.allele_queried = kernels::device_view(allele_queried, "allele_queried");
+  ex.allele_seq = kernels::device_view(allele_seq, "allele_seq");
+  ex.realign_begin = kernels::device_view(realign_begin, "realign_begin");
+  ex.realign_end = kernels::device_view(realign_end, "realign_end");
+  ex.ref = kernels::device_view(ref_codes, "ref");
   ex.win_begin = window.begin;
 
   using Policy = Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<int64_t>>;
@@ -216,24 +210,31 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
                        kernels::SupportFunctor<MemSpace>{r, ex});
 
   const int C = pileup_channels(cfg_);
-  // `call` builds images only for the candidates the RNN is unsure about.
-  kernels::ImageView<MemSpace> img("pileup_images", with_images ? static_cast<size_t>(n) : 0, cfg_.height,
-                                   cfg_.width, C);
-  if (with_images)
-    Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
-                         kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
-                                                               cfg_.insert_size_channel});
-  kernels::FeatureView<MemSpace> feat("pileup_features", static_cast<size_t>(n), cfg_.feature_window,
-                                      kNumFeatureChannels);
-  Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
-                       kernels::PileupFeatureFunctor<MemSpace>{r, ex, feat, min_bq_});
-  Kokkos::fence();
-
+  // The kernels write straight into `features` and `images` on host builds
+  // (create_mirror_view returns the host View itself), into device Views
+  // copied back below on GPU builds. Both vectors grow zero-filled, as a new
+  // View would be. `call` builds images only for the candidates the RNN is
+  // unsure about.
   const size_t feat_at = features.size();
   features.resize(feat_at + static_cast<size_t>(n * feature_size()));
   Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
       features.data() + feat_at, static_cast<size_t>(n), cfg_.feature_window, kNumFeatureChannels);
-  Kokkos::deep_copy(hfeat, feat);
+  const size_t img_at = images.size();
+  if (with_images) images.resize(img_at + static_cast<size_t>(n * image_size()));
+  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
+      with_images ? images.data() + img_at : nullptr, with_images ? static_cast<size_t>(n) : 0, cfg_.height,
+      cfg_.width, C);
+  kernels::ImageView<MemSpace> img = Kokkos::create_mirror_view(MemSpace(), himg);
+  if (with_images)
+    Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
+                         kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
+                                                               cfg_.insert_size_channel});
+  kernels::FeatureView<MemSpace> feat = Kokkos::create_mirror_view(MemSpace(), hfeat);
+  Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
+                       kernels::PileupFeatureFunctor<MemSpace>{r, ex, feat, min_bq_});
+  Kokkos::fence();
+
+  Kokkos::deep_copy(hfeat, feat);  // no-op on host builds: the same memory
   if (support) {
     std::vector<uint8_t> es(entry_read.size());
     Kokkos::deep_copy(kernels::HostUnmanaged<uint8_t>(es.data(), es.size()), ex.entry_support);
@@ -249,12 +250,7 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
       support->push_back(c);
     }
   }
-  if (!with_images) return;
-  const size_t img_at = images.size();
-  images.resize(img_at + static_cast<size_t>(n * image_size()));
-  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
-      images.data() + img_at, static_cast<size_t>(n), cfg_.height, cfg_.width, C);
-  Kokkos::deep_copy(himg, img);
+  if (with_images) Kokkos::deep_copy(himg, img);
 }
 
 }  // namespace dvhpc
