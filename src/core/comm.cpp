@@ -16,11 +16,17 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (initialized) return;
-  // Started without mpirun (a singleton): Open MPI would spawn a helper
-  // daemon first, a third of a second spent on every small run; an isolated
-  // singleton skips it (dvhpc never spawns processes). Ignored by other MPIs.
-  if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_RANK") && !std::getenv("PMIX_RANK"))
+  // Started without mpirun (a singleton), Open MPI 4 would first spawn a
+  // helper daemon (0.1 s) and then probe every point-to-point layer, the
+  // libfabric/PSM ones of pml "cm" included (0.2 s): together 0.3 s of a 1 s
+  // NA12878 call, and of every failed run. A singleton talks only to itself,
+  // so it runs isolated (dvhpc never spawns processes) on pml ob1. Variables
+  // the user set win (overwrite 0); launched ranks keep their transports;
+  // other MPIs ignore these.
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_RANK") && !std::getenv("PMIX_RANK")) {
     setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
+    setenv("OMPI_MCA_pml", "ob1", 0);
+  }
   int provided = 0;
   // FUNNELED: only the main thread calls MPI; OpenMP/Kokkos threads never do.
   DVHPC_CHECK_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided));
