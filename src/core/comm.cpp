@@ -19,7 +19,7 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   // Started without mpirun (a singleton), Open MPI 4 would first spawn a
   // helper daemon (0.1 s) and then probe every point-to-point layer, the
   // libfabric/PSM ones of pml "cm" included (0.2 s): together 0.3 s of a 1 s
-  // NA12878 call, and of every failed run. A singleton talks only to itself,
+  // NA12878 call, and of every failed run (perf/RESULTS.md). A singleton talks only to itself,
   // so it runs isolated (dvhpc never spawns processes) on pml ob1. Variables
   // the user set win (overwrite 0); launched ranks keep their transports;
   // other MPIs ignore these.
