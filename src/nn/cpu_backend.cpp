@@ -67,6 +67,7 @@ class CpuBackend final : public Backend {
   std::unique_ptr<PoolOp> make_pool(const PoolSpec& s) override { return cpu::make_pool(ctx_, s); }
   std::unique_ptr<DenseOp> make_dense(const DenseSpec& s) override { return cpu::make_dense(ctx_, s); }
   std::unique_ptr<LstmOp> make_lstm(const LstmSpec& s) override { return cpu::make_lstm(ctx_, s); }
+  std::unique_ptr<InferencePlan> make_inference_plan(Model& m) override { return cpu::make_fused_cnn(ctx_, *this, m); }
 
   void add(const Tensor& a, const Tensor& b, Tensor& out) override {
     same_size(a, b, "add");

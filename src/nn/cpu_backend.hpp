@@ -8,6 +8,7 @@
 #include "dvhpc/nn/backend.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/nn/block_pool.hpp"
+#include "dvhpc/nn/inference_plan.hpp"
 
 namespace dvhpc::nn::cpu {
 
@@ -35,6 +36,8 @@ struct BoundMem {
 };
 
 std::unique_ptr<Conv2dOp> make_conv2d(std::shared_ptr<Ctx> ctx, const Conv2dSpec& spec);
+// Fused inference of the pileup CNN (cpu_fused_cnn.cpp); nullptr for other models.
+std::unique_ptr<InferencePlan> make_fused_cnn(std::shared_ptr<Ctx> ctx, Backend& be, Model& m);
 std::unique_ptr<BatchNormOp> make_batch_norm(std::shared_ptr<Ctx> ctx, const BatchNormSpec& spec);
 std::unique_ptr<ReluOp> make_relu(std::shared_ptr<Ctx> ctx);
 std::unique_ptr<PoolOp> make_pool(std::shared_ptr<Ctx> ctx, const PoolSpec& spec);

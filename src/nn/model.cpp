@@ -11,7 +11,11 @@
 namespace dvhpc::nn {
 
 Tensor Model::predict(const Tensor& x) {
-  Tensor logits = net_.forward(x, false);
+  if (!plan_checked_) {
+    plan_ = be_.make_inference_plan(*this);
+    plan_checked_ = true;
+  }
+  Tensor logits = plan_ ? plan_->logits(x) : net_.forward(x, false);
   Tensor probs = be_.alloc(logits.shape());
   be_.softmax(logits, probs);
   return probs;

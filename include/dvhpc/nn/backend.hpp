@@ -18,10 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "dvhpc/nn/inference_plan.hpp"
 #include "dvhpc/nn/ops.hpp"
 #include "dvhpc/nn/tensor.hpp"
 
 namespace dvhpc::nn {
+
+class Model;
 
 // GPU compute precision. Storage stays fp32; with Bf16/Fp16 the GPU backend
 // lets cuDNN/cuBLAS run convolutions, RNNs and GEMMs on tensor cores with
@@ -87,6 +90,10 @@ class Backend {
   virtual void sgd_update(Tensor& param, const Tensor& grad, Tensor& velocity, const SgdParams& p) = 0;
   virtual void adam_update(Tensor& param, const Tensor& grad, Tensor& m, Tensor& v, const AdamParams& p,
                            int64_t step) = 0;
+
+  // A fused inference path for the whole model, or nullptr (the default):
+  // Model::predict then runs its layers one by one.
+  virtual std::unique_ptr<InferencePlan> make_inference_plan(Model& /*model*/) { return nullptr; }
 };
 
 // "cpu", "gpu" or "auto" (GPU when built with CUDA and a device is present).

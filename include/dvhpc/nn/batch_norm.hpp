@@ -15,6 +15,7 @@ class BatchNorm2d final : public Layer {
   Tensor backward(const Tensor& dy, bool need_input_grad) override;
   void parameters(std::vector<Param*>& out) override;
   void buffers(std::vector<Param*>& out) override;
+  const BatchNormSpec& spec() const { return spec_; }
 
  private:
   BatchNormSpec spec_;

@@ -19,6 +19,7 @@ class Dense final : public Layer {
   Tensor forward(const Tensor& x, bool training) override;
   Tensor backward(const Tensor& dy, bool need_input_grad) override;
   void parameters(std::vector<Param*>& out) override;
+  const DenseSpec& spec() const { return spec_; }
 
  private:
   DenseSpec spec_;

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "dvhpc/nn/inference_plan.hpp"
 #include "dvhpc/nn/loss.hpp"
 #include "dvhpc/nn/optimizer.hpp"
 #include "dvhpc/nn/sequential.hpp"
@@ -48,6 +49,8 @@ class Model {
   Tensor forward(const Tensor& x, bool training) { return net_.forward(x, training); }
   // Softmax class probabilities [N, classes] (inference mode).
   Tensor predict(const Tensor& x);
+  // Whether predict() runs the backend's fused path (known after a first predict).
+  bool fused_inference() const { return plan_ != nullptr; }
   // One training step: forward, loss, backward, optimizer update. Returns the loss.
   float train_step(const Tensor& x, const int32_t* labels, Optimizer& opt);
   // Forward + loss + backward only (gradients left in the parameters).
@@ -62,6 +65,8 @@ class Model {
   std::string arch_;
   Sequential net_;
   SoftmaxCrossEntropy loss_;
+  std::unique_ptr<InferencePlan> plan_;  // the backend's fused path, if any
+  bool plan_checked_ = false;
 };
 
 struct PileupRnnConfig {
