@@ -134,15 +134,15 @@ class CpuFusedCnn final : public InferencePlan {
     if (relu) po.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
     primitive_attr attr;
     attr.set_post_ops(po);
-    const memory::desc w_any = md({f.spec.out_channels, f.spec.in_channels, f.spec.kernel_h, f.spec.kernel_w}, tag::any);
+    const memory::dims wdims{f.spec.out_channels, f.spec.in_channels, f.spec.kernel_h, f.spec.kernel_w};
+    const memory::desc w_any = md(wdims, tag::any);
     const memory::desc b_md = md({f.spec.out_channels}, tag::x);
     auto pd = convolution_forward::primitive_desc(
         convolution_forward::desc(prop_kind::forward_inference, algorithm::convolution_direct, src.get_desc(), w_any,
                                   b_md, dst_md, {f.spec.stride_h, f.spec.stride_w}, {f.spec.pad_h, f.spec.pad_w},
                                   {f.spec.pad_h, f.spec.pad_w}),
         attr, ctx_->eng);
-    memory w_user(md({f.spec.out_channels, f.spec.in_channels, f.spec.kernel_h, f.spec.kernel_w}, tag::oihw),
-                  ctx_->eng, const_cast<float*>(f.w.data()));
+    memory w_user(md(wdims, tag::oihw), ctx_->eng, const_cast<float*>(f.w.data()));
     memory w(pd.weights_desc(), ctx_->eng), b(b_md, ctx_->eng);
     reorder(w_user, w).execute(ctx_->strm, w_user, w);
     std::copy(f.b.begin(), f.b.end(), static_cast<float*>(b.get_data_handle()));
