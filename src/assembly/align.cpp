@@ -70,10 +70,12 @@ bool BandedAligner::align(const uint8_t* read, const uint8_t* qual, int m, const
   if (m <= 0 || band < 0 || diag + m + band < 0 || diag - band > n) return false;
   const int width = 2 * band + 1;
   const size_t cells = static_cast<size_t>(m + 1) * width;
-  h_.assign(cells, kInf);
-  e_.assign(cells, kInf);
-  f_.assign(cells, kInf);
-  tb_.assign(cells, 0);
+  // Every cell a later one reads is written below (kInf outside the target
+  // and where no gap can end), so the buffers need no clearing per call.
+  h_.resize(cells);
+  e_.resize(cells);
+  f_.resize(cells);
+  tb_.resize(cells);
   // Cell (i, d): read[0, i) aligned, ending at target position
   // j = i + diag + d - band. The diagonal predecessor has the same d; the
   // target-gap one is d - 1 in this row; the read-gap one d + 1 in the last.
@@ -84,18 +86,26 @@ bool BandedAligner::align(const uint8_t* read, const uint8_t* qual, int m, const
   enum : uint8_t { kStart = 0, kDiag = 1, kFromE = 2, kFromF = 3, kEExt = 4, kFExt = 8, kAfterClip = 16 };
   for (int i = 0; i <= m; ++i) {
     const size_t row = static_cast<size_t>(i) * width;
+    // Cells of this row inside the target: 0 <= j <= n.
+    const int dlo = static_cast<int>(std::clamp<int64_t>(band - i - diag, 0, width));
+    const int dhi = static_cast<int>(std::clamp<int64_t>(n + band - i - diag, -1, width - 1));
     for (int d = 0; d < width; ++d) {
+      if (d >= dlo && d <= dhi) continue;
+      h_[row + d] = e_[row + d] = f_[row + d] = kInf;
+    }
+    const int clip_prev = i > 1 ? clip_cost(i - 1) : kInf;
+    for (int d = dlo; d <= dhi; ++d) {
       const int64_t j = col(i, d);
-      if (j < 0 || j > n) continue;
       const size_t c = row + d;
       uint8_t code = kStart;
       int best = i == 0 ? 0 : kInf;  // row 0: the target's start is free
+      int fc = kInf, ec = kInf;
       if (i > 0) {
         if (j > 0) {
           const int sub = read[i - 1] == target[j - 1] && read[i - 1] < 4 ? 0 : mismatch_cost(qual[i - 1]);
           const int prev = h_[c - width];
-          if (i > 1 && clip_cost(i - 1) < prev) {
-            best = clip_cost(i - 1) + sub, code = kDiag | kAfterClip;
+          if (clip_prev < prev) {
+            best = clip_prev + sub, code = kDiag | kAfterClip;
           } else {
             best = prev + sub, code = kDiag;
           }
@@ -103,17 +113,19 @@ bool BandedAligner::align(const uint8_t* read, const uint8_t* qual, int m, const
         if (d + 1 < width) {
           const size_t up = c - width + 1;
           const int open = h_[up] + kReadGapOpen + kReadGapExtend, ext = f_[up] + kReadGapExtend;
-          f_[c] = std::min(open, ext);
+          fc = std::min(open, ext);
           if (ext < open) code |= kFExt;
         }
+        if (d > 0 && j > 0) {
+          const int open = h_[c - 1] + kReadGapOpen + kReadGapExtend, ext = e_[c - 1] + kReadGapExtend;
+          ec = std::min(open, ext);
+          if (ext < open) code |= kEExt;
+        }
       }
-      if (d > 0 && j > 0 && i > 0) {
-        const int open = h_[c - 1] + kReadGapOpen + kReadGapExtend, ext = e_[c - 1] + kReadGapExtend;
-        e_[c] = std::min(open, ext);
-        if (ext < open) code |= kEExt;
-      }
-      if (e_[c] < best) best = e_[c], code = static_cast<uint8_t>((code & (kEExt | kFExt)) | kFromE);
-      if (f_[c] < best) best = f_[c], code = static_cast<uint8_t>((code & (kEExt | kFExt)) | kFromF);
+      e_[c] = ec;
+      f_[c] = fc;
+      if (ec < best) best = ec, code = static_cast<uint8_t>((code & (kEExt | kFExt)) | kFromE);
+      if (fc < best) best = fc, code = static_cast<uint8_t>((code & (kEExt | kFExt)) | kFromF);
       h_[c] = best;
       tb_[c] = code;
     }
