@@ -58,16 +58,18 @@ uint32_t clipped_bases(const uint32_t* cigar, size_t n) {
   return total;
 }
 
+namespace {
+bool is_clip(uint32_t c) { return (c & 0xf) == kOpS || (c & 0xf) == kOpH; }
+}  // namespace
+
 int64_t leading_clip(const uint32_t* cigar, size_t n) {
-  auto clip = [](uint32_t c) { return (c & 0xf) == kOpS || (c & 0xf) == kOpH; };
-  for (size_t k = 0; k < n && clip(cigar[k]); ++k)
+  for (size_t k = 0; k < n && is_clip(cigar[k]); ++k)
     if ((cigar[k] & 0xf) == kOpS) return cigar[k] >> 4;
   return 0;
 }
 
 int64_t trailing_clip(const uint32_t* cigar, size_t n) {
-  auto clip = [](uint32_t c) { return (c & 0xf) == kOpS || (c & 0xf) == kOpH; };
-  for (size_t k = n; k > 0 && clip(cigar[k - 1]); --k)
+  for (size_t k = n; k > 0 && is_clip(cigar[k - 1]); --k)
     if ((cigar[k - 1] & 0xf) == kOpS) return cigar[k - 1] >> 4;
   return 0;
 }
