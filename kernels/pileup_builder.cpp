@@ -28,8 +28,9 @@ uint64_t mix(uint64_t x) {
 // its alleles, stretched over any tandem repeat that starts at the anchors
 // (period 1-6 or the indel's own length: deleting one copy of a 10-mer repeat
 // leaves reads that end in the next copy looking like the reference), plus
-// a flank of unique sequence that an informative read must reach. {-1, -1} for sites without indels, or when the haplotypes would not
-// fit the kernel's buffers (the CIGAR then decides, as before).
+// a flank of unique sequence that an informative read must reach. {-1, -1}
+// for sites without indels, or when the haplotypes would not fit the
+// kernel's buffers (the CIGAR then decides, as before).
 std::pair<int64_t, int64_t> realign_window(const Candidate& site, const std::string& ref, int64_t ref_begin) {
   constexpr int64_t kFlank = 12, kMaxRepeat = 120, kMaxPeriod = 6;
   const int64_t ref_end = ref_begin + static_cast<int64_t>(ref.size());
