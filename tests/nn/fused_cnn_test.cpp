@@ -32,7 +32,13 @@ GoldenTensor softmax_of(const GoldenTensor& logits) {
   return p;
 }
 
-GoldenTensor as_golden(Backend& be, const Tensor& t) { return GoldenTensor{t.shape(), be.to_host(t)}; }
+// Probabilities from the layer-by-layer forward: what the fused path must give.
+GoldenTensor layer_path(Backend& be, Model& m, const Tensor& x) {
+  Tensor logits = m.forward(x, false);
+  Tensor probs = be.alloc(logits.shape());
+  be.softmax(logits, probs);
+  return GoldenTensor{probs.shape(), be.to_host(probs)};
+}
 
 }  // namespace
 
@@ -47,9 +53,7 @@ TEST_CASE("nn: fused CPU CNN inference matches PyTorch eval and the layer path, 
   Tensor fused = m->predict(x);
   REQUIRE(m->fused_inference());
   check_close(*be, fused, softmax_of(g["logits_eval"]), "fused vs PyTorch eval", 1e-5f, 1e-4f);
-  Tensor layered = be->alloc(fused.shape());
-  be->softmax(m->forward(x, false), layered);
-  check_close(*be, fused, as_golden(*be, layered), "fused vs layer path", 1e-5f, 1e-4f);
+  check_close(*be, fused, layer_path(*be, *m, x), "fused vs layer path", 1e-5f, 1e-4f);
 
   // A training step moves weights and running statistics; the next predict
   // must refold them, not reuse the plan's old weights.
@@ -57,8 +61,7 @@ TEST_CASE("nn: fused CPU CNN inference matches PyTorch eval and the layer path, 
   const auto labels = g.labels();
   m->train_step(x, labels.data(), opt);
   Tensor after = m->predict(x);
-  be->softmax(m->forward(x, false), layered);
-  check_close(*be, after, as_golden(*be, layered), "fused vs layer path after a training step", 1e-5f, 1e-4f);
+  check_close(*be, after, layer_path(*be, *m, x), "fused vs layer path after a training step", 1e-5f, 1e-4f);
   const auto before = be->to_host(fused), now = be->to_host(after);
   double moved = 0.0;
   for (size_t i = 0; i < now.size(); ++i) moved = std::max(moved, double(std::fabs(now[i] - before[i])));
@@ -76,10 +79,7 @@ TEST_CASE("nn: the fused path is used for the pileup CNN only, at every batch si
     std::vector<float> v(static_cast<size_t>(x.numel()));
     for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * 2654435761u) % 255) / 254.0f;
     be->upload(v.data(), x);
-    Tensor fused = cnn->predict(x);
-    Tensor layered = be->alloc(fused.shape());
-    be->softmax(cnn->forward(x, false), layered);
-    check_close(*be, fused, as_golden(*be, layered), "batch " + std::to_string(n), 1e-5f, 1e-4f);
+    check_close(*be, cnn->predict(x), layer_path(*be, *cnn, x), "batch " + std::to_string(n), 1e-5f, 1e-4f);
   }
   CHECK(cnn->fused_inference());
 }
