@@ -52,10 +52,18 @@ class Comm {
   // Every rank's value, on every rank.
   std::vector<double> allgather(double v) const;
   std::vector<int64_t> allgather(int64_t v) const;
-  // Root's string on every rank.
+  // Every rank's vector, concatenated in rank order, on every rank.
+  std::vector<int64_t> allgatherv(const std::vector<int64_t>& v) const;
+  // Root's string on every rank. Any size: sent in pieces under MPI's int count.
   std::string broadcast(const std::string& s, int root = 0) const;
-  // Every rank's string, on `root` only (index = rank); empty elsewhere.
+  // Every rank's string, on `root` only (index = rank); empty elsewhere. Any size.
   std::vector<std::string> gather(const std::string& s, int root = 0) const;
+
+  // Collective error agreement: every rank passes its own error ("" = none).
+  // If any rank failed, every rank throws Error(kind) with the message of the
+  // lowest failing rank (prefixed by that rank), so no rank goes on alone to
+  // the next collective and the message names where it happened.
+  void agree_or_throw(const std::string& local_error, ErrorKind kind) const;
 
   // Prints `msg` to stderr as "dvhpc: error (rank R): msg" and aborts all ranks.
   [[noreturn]] void abort_with(const std::string& msg, int code) const;

@@ -1,23 +1,34 @@
 // A parallel-HDF5 file that all ranks write collectively, and that appears
 // under its final name only when complete.
 //
-// Every rank contributes its own rows; row offsets come from an exclusive
-// prefix sum over ranks, so rows land in rank order (and, since shards are
-// dealt to ranks in genome order, in genome order where that matters).
-// Datasets are chunked and deflate-compressed, which parallel HDF5 (>= 1.10.2)
-// allows with collective transfers only: every call here is collective and
-// must be made by all ranks in the same order with the same names.
+// Every rank contributes its own rows: either pieces placed anywhere in the
+// global row order (write_ordered: a finished shard's rows at the offset its
+// shard index gives, ordered_pieces.hpp), or one block per rank in rank order
+// (write_column / write_matrix / write_array). Datasets are chunked in
+// bounded tiles (about 64k elements: a wide row such as a genotype row of
+// many samples is cut across its samples too) and deflate-compressed, which
+// parallel HDF5 (>= 1.10.2) allows with collective transfers only. Rows are
+// written in rounds of whole chunks (at most 64 MB per round over all ranks),
+// so no rank buffers more than a round and no chunk is written twice. Every
+// call here is collective and must be made by all ranks in the same order
+// with the same names.
 //
 // The file is created as "<path>.tmp-<jobid>" and renamed by commit(); if the
 // object is destroyed without commit() (an exception), the temporary is
-// removed, so no partial file is left under the final name.
+// removed, so no partial file is left under the final name. Closing a
+// parallel HDF5 file is collective, so while an exception unwinds on one rank
+// the destructor does not close it (the other ranks may wait in another
+// collective; main() aborts the job with the message).
 #pragma once
 
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "dvhpc/ordered_pieces.hpp"
 
 namespace dvhpc {
 
@@ -53,6 +64,20 @@ class H5File {
   template <typename T>
   void write_array(const std::string& name, const std::vector<T>& local, const std::vector<int64_t>& row_shape);
 
+  // Copies rows [row0, row0 + n) of this rank's piece `i` (row-major, in the
+  // dataset's type) into `out`.
+  using RowReader = std::function<void(size_t i, int64_t row0, int64_t n, void* out)>;
+  // Collective: dataset [rows.total, row_shape...] of `type` with this rank's
+  // pieces at their offsets (in rows).
+  void write_ordered(const std::string& name, hid_t type, const std::vector<int64_t>& row_shape,
+                     const PieceLayout& rows, const RowReader& read);
+  // Collective: fixed-length strings, as wide as the widest on any rank
+  // (`local_width`: this rank's widest). read(i, row0, n, width, out) writes
+  // n NUL-padded strings of `width` bytes.
+  using StringReader = std::function<void(size_t i, int64_t row0, int64_t n, int64_t width, char* out)>;
+  void write_ordered_strings(const std::string& name, int64_t local_width, const PieceLayout& rows,
+                             const StringReader& read);
+
   // A string attribute on an object ("/" for the file); value from rank 0.
   void write_attribute(const std::string& object, const std::string& name, const std::string& value);
 
@@ -71,6 +96,7 @@ class H5File {
   std::string path_, tmp_;
   hid_t file_ = -1;
   bool committed_ = false;
+  int uncaught_ = 0;  // exceptions in flight when constructed
 };
 
 }  // namespace dvhpc

@@ -1,39 +1,28 @@
 // Writing bgzipped, tabix-indexed VCF files atomically and deterministically.
 //
-// Records are written to "<path>.tmp-<pid>" and only finish() renames the
-// file and its .tbi to their final names, so a crash or an error never
-// leaves a partial file under the final name (the destructor removes the
-// temporary). Text blocks (one per genome shard) are each flushed into their
-// own BGZF blocks, so the bytes depend only on the shards, not on how many
-// ranks produced them: the same input gives a byte-identical file at any
-// rank count.
-//
-// Every line is parsed by htslib against the header before it is written, so
-// a malformed record is an error here, not in a downstream tool.
+// Records are written to "<path>.tmp-<pid>" and only the final step renames
+// the file and its .tbi to their final names, so a crash or an error never
+// leaves a partial file under the final name. Text blocks (one per genome
+// shard) each end their own BGZF blocks, so the bytes depend only on the
+// shards, not on how many ranks produced them: the same input gives a
+// byte-identical file at any rank count.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
-
-struct htsFile;
-struct bcf_hdr_t;
-struct bcf1_t;
+#include "dvhpc/ordered_pieces.hpp"
+#include "dvhpc/vcf_format.hpp"
 
 namespace dvhpc {
 
 class Comm;
 
-struct VcfContig {
-  std::string name;
-  int64_t length = 0;
-};
-
+// One process writing one VCF, block after block.
 class VcfWriter {
  public:
-  // header_lines: "##INFO=<...>" etc. (without ##fileformat and ##contig,
-  // which are written from `contigs`). samples may be empty (sites-only).
   VcfWriter(std::string path, const std::vector<std::string>& header_lines,
             const std::vector<VcfContig>& contigs, const std::vector<std::string>& samples);
   ~VcfWriter();
@@ -49,16 +38,23 @@ class VcfWriter {
 
  private:
   std::string path_, tmp_;
-  htsFile* fp_ = nullptr;
-  bcf_hdr_t* hdr_ = nullptr;
-  bcf1_t* rec_ = nullptr;
+  VcfFormat format_;
+  std::FILE* fp_ = nullptr;
   int64_t records_ = 0;
   bool finished_ = false;
 };
 
-// Collective: gathers every rank's (shard index, VCF text) blocks to rank 0
-// and writes them there in shard order. Shard indexes are global and unique.
-// Returns the number of records written (on rank 0; 0 elsewhere).
+// Collective: the VCF at `path` from every rank's pieces of compressed
+// records (VcfFormat::compress_block of one shard each), laid out in key
+// order; rank 0 adds the header and the end-of-file block, builds the tabix
+// index and renames both into place. Record bytes never leave the rank that
+// holds them.
+void write_vcf_pieces(const Comm& comm, const std::string& path, const VcfFormat& format,
+                      const PieceLayout& layout, const PieceReader& read);
+
+// Collective convenience for in-memory text: every rank's (key, VCF text)
+// blocks, compressed where they are and written as above. Returns the number
+// of records written (summed over ranks).
 int64_t write_vcf_collective(const Comm& comm, const std::string& path,
                              const std::vector<std::string>& header_lines,
                              const std::vector<VcfContig>& contigs,

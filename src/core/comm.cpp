@@ -1,5 +1,7 @@
 #include "dvhpc/comm.hpp"
 
+#include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 
@@ -109,39 +111,76 @@ std::vector<int64_t> Comm::allgather(int64_t v) const {
   return out;
 }
 
+namespace {
+// MPI counts are int: larger messages go in pieces of at most 1 GiB.
+constexpr int64_t kMaxPiece = int64_t{1} << 30;
+}  // namespace
+
+std::vector<int64_t> Comm::allgatherv(const std::vector<int64_t>& v) const {
+  std::vector<int64_t> counts = allgather(static_cast<int64_t>(v.size()));
+  int64_t total = 0;
+  std::vector<int> c(static_cast<size_t>(size_)), d(static_cast<size_t>(size_));
+  for (int r = 0; r < size_; ++r) {
+    if (total + counts[r] > INT32_MAX)
+      throw Error(ErrorKind::Internal, "Comm::allgatherv: over 2^31 values gathered");
+    d[r] = static_cast<int>(total);
+    c[r] = static_cast<int>(counts[r]);
+    total += counts[r];
+  }
+  std::vector<int64_t> out(static_cast<size_t>(total));
+  DVHPC_CHECK_MPI(MPI_Allgatherv(v.data(), static_cast<int>(v.size()), MPI_INT64_T, out.data(), c.data(), d.data(),
+                                 MPI_INT64_T, comm_));
+  return out;
+}
+
 std::string Comm::broadcast(const std::string& s, int root) const {
   int64_t n = static_cast<int64_t>(s.size());
   DVHPC_CHECK_MPI(MPI_Bcast(&n, 1, MPI_INT64_T, root, comm_));
   std::string out = rank_ == root ? s : std::string(static_cast<size_t>(n), '\0');
-  if (n > 0) DVHPC_CHECK_MPI(MPI_Bcast(out.data(), static_cast<int>(n), MPI_CHAR, root, comm_));
+  for (int64_t off = 0; off < n; off += kMaxPiece) {
+    const int piece = static_cast<int>(std::min(kMaxPiece, n - off));
+    DVHPC_CHECK_MPI(MPI_Bcast(out.data() + off, piece, MPI_CHAR, root, comm_));
+  }
   return out;
 }
 
 std::vector<std::string> Comm::gather(const std::string& s, int root) const {
-  // Sizes first (as int64 so a rank may send more than 2 GB worth of counts
-  // checks), then the bytes with Gatherv; MPI counts are int, so refuse >2 GB.
+  // Sizes first, then each rank's bytes to the root point to point, in
+  // pieces: no int count or int displacement anywhere.
   int64_t n = static_cast<int64_t>(s.size());
   std::vector<int64_t> sizes(rank_ == root ? size_ : 0);
   DVHPC_CHECK_MPI(MPI_Gather(&n, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, comm_));
-  std::vector<int> counts, displs;
-  std::string all;
-  if (rank_ == root) {
-    int64_t total = 0;
-    for (int64_t x : sizes) {
-      displs.push_back(static_cast<int>(total));
-      counts.push_back(static_cast<int>(x));
-      total += x;
-    }
-    if (total > INT32_MAX)
-      throw Error(ErrorKind::Internal, "Comm::gather: more than 2 GB gathered on one rank");
-    all.resize(static_cast<size_t>(total));
-  }
-  DVHPC_CHECK_MPI(MPI_Gatherv(s.data(), static_cast<int>(n), MPI_CHAR, all.data(), counts.data(),
-                              displs.data(), MPI_CHAR, root, comm_));
   std::vector<std::string> out;
-  if (rank_ == root)
-    for (int r = 0; r < size_; ++r) out.push_back(all.substr(displs[r], counts[r]));
+  constexpr int kTag = 7301;
+  if (rank_ == root) {
+    out.resize(static_cast<size_t>(size_));
+    for (int r = 0; r < size_; ++r) {
+      if (r == root) {
+        out[r] = s;
+        continue;
+      }
+      out[r].resize(static_cast<size_t>(sizes[r]));
+      for (int64_t off = 0; off < sizes[r]; off += kMaxPiece) {
+        const int piece = static_cast<int>(std::min(kMaxPiece, sizes[r] - off));
+        DVHPC_CHECK_MPI(MPI_Recv(out[r].data() + off, piece, MPI_CHAR, r, kTag, comm_, MPI_STATUS_IGNORE));
+      }
+    }
+  } else {
+    for (int64_t off = 0; off < n; off += kMaxPiece) {
+      const int piece = static_cast<int>(std::min(kMaxPiece, n - off));
+      DVHPC_CHECK_MPI(MPI_Send(s.data() + off, piece, MPI_CHAR, root, kTag, comm_));
+    }
+  }
   return out;
+}
+
+void Comm::agree_or_throw(const std::string& local_error, ErrorKind kind) const {
+  int mine = local_error.empty() ? size_ : rank_, first = size_;
+  DVHPC_CHECK_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm_));
+  if (first == size_) return;
+  std::string msg = broadcast(local_error, first);
+  if (size_ > 1) msg = "rank " + std::to_string(first) + ": " + msg;
+  throw Error::on_all_ranks(kind, msg);
 }
 
 void Comm::abort_with(const std::string& msg, int code) const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
@@ -13,12 +14,23 @@
 namespace dvhpc {
 namespace {
 
-// Rows per chunk: ~64k rows keeps chunks around 0.25-1 MB for columns.
-constexpr hsize_t kChunkRows = 65536;
+// Chunks hold about this many elements (64 KB of int8 genotypes, 512 KB of
+// int64 positions, one pileup image): reading one row, as training does at
+// random, decompresses little more than that row.
+constexpr hsize_t kChunkElems = 65536;
+// Bytes per collective write round, summed over ranks.
+constexpr hsize_t kRoundBytes = hsize_t{64} << 20;
+
+hsize_t pow2_floor(hsize_t x) {
+  hsize_t p = 1;
+  while (p * 2 <= x) p *= 2;
+  return p;
+}
 
 }  // namespace
 
-H5File::H5File(const Comm& comm, std::string path) : comm_(comm), path_(std::move(path)) {
+H5File::H5File(const Comm& comm, std::string path)
+    : comm_(comm), path_(std::move(path)), uncaught_(std::uncaught_exceptions()) {
   // Same temporary name on every rank: rank 0's pid, broadcast.
   tmp_ = comm_.broadcast(path_ + ".tmp-" + std::to_string(::getpid()));
   H5Handle fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
@@ -38,7 +50,10 @@ H5File::H5File(const Comm& comm, std::string path) : comm_(comm), path_(std::mov
 }
 
 H5File::~H5File() {
-  if (file_ >= 0) H5Fclose(file_);
+  // Unwinding on some ranks only: a collective close here could wait forever
+  // for ranks that are elsewhere; main() ends the job instead.
+  const bool unwinding = std::uncaught_exceptions() > uncaught_;
+  if (file_ >= 0 && (!unwinding || comm_.size() == 1)) H5Fclose(file_);
   if (!committed_ && comm_.is_root()) std::remove(tmp_.c_str());
 }
 
@@ -57,48 +72,107 @@ void H5File::write_rows(const std::string& name, hid_t type, const T* data, int6
 
 void H5File::write_nd(const std::string& name, hid_t type, const void* data, int64_t local_rows,
                       const std::vector<int64_t>& row_shape) {
+  // One piece per rank, in rank order.
   std::vector<int64_t> counts = comm_.allgather(local_rows);
-  int64_t offset = 0, total = 0;
+  PieceLayout rows;
+  rows.offsets.push_back(0);
+  rows.sizes.push_back(local_rows);
   for (int r = 0; r < comm_.size(); ++r) {
-    if (r < comm_.rank()) offset += counts[r];
-    total += counts[r];
+    if (r < comm_.rank()) rows.offsets[0] += counts[r];
+    rows.total += counts[r];
   }
+  size_t row_bytes = H5Tget_size(type);
+  for (int64_t d : row_shape) row_bytes *= static_cast<size_t>(d);
+  write_ordered(name, type, row_shape, rows, [&](size_t, int64_t row0, int64_t n, void* out) {
+    std::memcpy(out, static_cast<const char*>(data) + row0 * row_bytes, static_cast<size_t>(n) * row_bytes);
+  });
+}
+
+void H5File::write_ordered(const std::string& name, hid_t type, const std::vector<int64_t>& row_shape,
+                           const PieceLayout& rows, const RowReader& read) {
   const int rank = 1 + static_cast<int>(row_shape.size());
+  const hsize_t elem = H5Tget_size(type);
   hsize_t row_elems = 1;
-  std::vector<hsize_t> dims{static_cast<hsize_t>(total)};
+  std::vector<hsize_t> dims{static_cast<hsize_t>(rows.total)};
   for (int64_t d : row_shape) {
     dims.push_back(static_cast<hsize_t>(d));
     row_elems *= static_cast<hsize_t>(d);
   }
   H5Handle fspace{H5Screate_simple(rank, dims.data(), nullptr), H5Sclose};
   H5Handle dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
-  if (total > 0 && row_elems > 0) {
-    // Whole rows per chunk (~64k elements), so reading one row (an image)
-    // decompresses little more than that row.
-    std::vector<hsize_t> chunk(dims);
-    chunk[0] = std::min<hsize_t>(kChunkRows / std::max<hsize_t>(1, row_elems) + 1, dims[0]);
+  std::vector<hsize_t> chunk(dims);
+  const bool data = rows.total > 0 && row_elems > 0;
+  if (data) {
+    // A row wider than a chunk is cut along its first axis (samples).
+    hsize_t inner = row_elems;
+    if (rank > 1 && inner > kChunkElems) {
+      const hsize_t rest = inner / dims[1];
+      chunk[1] = std::max<hsize_t>(1, kChunkElems / std::max<hsize_t>(1, rest));
+      inner = chunk[1] * rest;
+    }
+    chunk[0] = std::min<hsize_t>(pow2_floor(std::max<hsize_t>(1, kChunkElems / inner)), dims[0]);
     DVHPC_CHECK_H5(H5Pset_chunk(dcpl.id, rank, chunk.data()));
     DVHPC_CHECK_H5(H5Pset_deflate(dcpl.id, 4));
   }
   H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
   H5Pset_create_intermediate_group(lcpl.id, 1);
-  H5Handle dset{H5Dcreate2(file_, name.c_str(), type, fspace.id, lcpl.id, dcpl.id, H5P_DEFAULT),
-                H5Dclose};
+  H5Handle dset{H5Dcreate2(file_, name.c_str(), type, fspace.id, lcpl.id, dcpl.id, H5P_DEFAULT), H5Dclose};
   if (dset.id < 0) throw Error(ErrorKind::Output, "cannot create dataset '" + name + "' in " + tmp_);
+  if (!data) return;
 
-  std::vector<hsize_t> start(static_cast<size_t>(rank), 0), count(dims);
-  start[0] = static_cast<hsize_t>(offset);
-  count[0] = static_cast<hsize_t>(local_rows);
-  if (local_rows > 0)
-    DVHPC_CHECK_H5(H5Sselect_hyperslab(fspace.id, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr));
-  else
-    DVHPC_CHECK_H5(H5Sselect_none(fspace.id));
-  H5Handle mspace{H5Screate_simple(rank, count.data(), nullptr), H5Sclose};
-  if (local_rows == 0) H5Sselect_none(mspace.id);
+  // Rounds of whole chunk rows: every rank makes the same number of
+  // collective writes, each with the part of its pieces inside the round.
+  const hsize_t row_bytes = row_elems * elem;
+  const hsize_t round_rows = chunk[0] * std::max<hsize_t>(1, kRoundBytes / (chunk[0] * row_bytes));
+  const hsize_t total = dims[0];
+  std::vector<size_t> order(rows.offsets.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rows.offsets[a] < rows.offsets[b]; });
   H5Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
   // Compressed datasets can only be written collectively in parallel HDF5.
   DVHPC_CHECK_H5(H5Pset_dxpl_mpio(dxpl.id, H5FD_MPIO_COLLECTIVE));
-  if (total > 0 && row_elems > 0) DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, data));
+  std::vector<char> buf;
+  std::vector<hsize_t> start(static_cast<size_t>(rank), 0), count(dims);
+  size_t first = 0;  // first of this rank's pieces (by offset) not yet wholly written
+  for (hsize_t a = 0; a < total; a += round_rows) {
+    const hsize_t b = std::min(total, a + round_rows);
+    DVHPC_CHECK_H5(H5Sselect_none(fspace.id));
+    hsize_t mine = 0;
+    buf.clear();
+    for (size_t k = first; k < order.size(); ++k) {
+      const size_t i = order[k];
+      const hsize_t lo = static_cast<hsize_t>(rows.offsets[i]), hi = lo + static_cast<hsize_t>(rows.sizes[i]);
+      if (lo >= b) break;
+      if (hi <= a) {
+        if (k == first) ++first;
+        continue;
+      }
+      const hsize_t s = std::max(lo, a), e = std::min(hi, b);
+      start[0] = s;
+      count[0] = e - s;
+      DVHPC_CHECK_H5(H5Sselect_hyperslab(fspace.id, H5S_SELECT_OR, start.data(), nullptr, count.data(), nullptr));
+      buf.resize((mine + count[0]) * row_bytes);
+      read(i, static_cast<int64_t>(s - lo), static_cast<int64_t>(count[0]), buf.data() + mine * row_bytes);
+      mine += count[0];
+    }
+    std::vector<hsize_t> mdims(dims);
+    mdims[0] = std::max<hsize_t>(1, mine);
+    H5Handle mspace{H5Screate_simple(rank, mdims.data(), nullptr), H5Sclose};
+    if (mine == 0) DVHPC_CHECK_H5(H5Sselect_none(mspace.id));
+    static char none = 0;  // HDF5 wants a buffer even for an empty selection
+    DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, mine ? buf.data() : &none));
+  }
+}
+
+void H5File::write_ordered_strings(const std::string& name, int64_t local_width, const PieceLayout& rows,
+                                   const StringReader& read) {
+  const int64_t width = static_cast<int64_t>(comm_.allreduce_max(static_cast<double>(std::max<int64_t>(1, local_width))));
+  H5Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
+  H5Tset_size(type.id, static_cast<size_t>(width));
+  H5Tset_strpad(type.id, H5T_STR_NULLPAD);
+  write_ordered(name, type.id, {}, rows, [&](size_t i, int64_t row0, int64_t n, void* out) {
+    read(i, row0, n, width, static_cast<char*>(out));
+  });
 }
 
 namespace {

@@ -1,0 +1,166 @@
+#include "call_outputs.hpp"
+
+#include "dvhpc/build_info.hpp"
+#include "dvhpc/comm.hpp"
+#include "dvhpc/h5_file.hpp"
+#include "dvhpc/ordered_pieces.hpp"
+#include "dvhpc/shard_spill.hpp"
+#include "dvhpc/timer.hpp"
+#include "dvhpc/vcf_writer.hpp"
+#include "dvhpc/version.hpp"
+#include "shard_cache.hpp"
+
+namespace dvhpc {
+namespace {
+
+// Spill sections of one shard.
+constexpr const char* kCandidates = "candidates.vcf";
+constexpr const char* kCalls = "calls.vcf";
+
+// Opens a held shard's spill file at most once per run of reads from it.
+class SpillCursor {
+ public:
+  explicit SpillCursor(const ShardCache& cache) : cache_(cache) {}
+  const SpillReader& at(int64_t shard) {
+    if (shard != shard_ || !reader_) {
+      reader_ = std::make_unique<SpillReader>(cache_.path(shard));
+      shard_ = shard;
+    }
+    return *reader_;
+  }
+
+ private:
+  const ShardCache& cache_;
+  std::unique_ptr<SpillReader> reader_;
+  int64_t shard_ = -1;
+};
+
+}  // namespace
+
+CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
+                         std::vector<std::string> samples, const ShardCache& cache)
+    : ctx_(ctx), samples_(std::move(samples)), cache_(cache) {
+  std::vector<std::string> header = call_vcf_header();
+  header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING));
+  candidate_format_ = std::make_unique<VcfFormat>(candidate_vcf_header(), contigs, samples_);
+  call_format_ = std::make_unique<VcfFormat>(header, contigs, samples_);
+}
+
+CallOutputs::~CallOutputs() = default;
+
+void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf,
+                        const CallColumns& cols) {
+  const int64_t ns = static_cast<int64_t>(samples_.size());
+  SpillWriter w(cache_.path(shard));
+  w.add_bytes(kCandidates, candidate_format_->compress_block(candidate_vcf));
+  w.add_bytes(kCalls, call_format_->compress_block(call_vcf));
+  w.add_strings("contig", cols.contig);
+  w.add_rows("pos", cols.pos, 1);
+  w.add_strings("ref", cols.ref);
+  w.add_strings("alt", cols.alt);
+  w.add_rows("qual", cols.qual, 1);
+  w.add_rows("genotypes", cols.genotypes, ns);
+  w.add_rows("probabilities", cols.probabilities, ns * 3);
+  w.commit();
+  hold(shard);
+}
+
+bool CallOutputs::restore(int64_t shard) {
+  if (!SpillReader::valid(cache_.path(shard))) return false;
+  hold(shard);
+  return true;
+}
+
+void CallOutputs::hold(int64_t shard) {
+  SpillReader r(cache_.path(shard));
+  Held h;
+  h.shard = shard;
+  h.candidate_bytes = r.section(kCandidates).bytes;
+  h.call_bytes = r.section(kCalls).bytes;
+  h.rows = r.section("pos").rows;
+  h.width_contig = r.section("contig").row_bytes;
+  h.width_ref = r.section("ref").row_bytes;
+  h.width_alt = r.section("alt").row_bytes;
+  if (r.section("genotypes").row_bytes != static_cast<int64_t>(samples_.size()))
+    throw Error(ErrorKind::Input, "shard file '" + cache_.path(shard) + "' has another number of samples");
+  held_.push_back(h);
+}
+
+int64_t CallOutputs::write() {
+  const Comm& comm = ctx_.comm;
+  std::vector<int64_t> keys, cand, call, rows;
+  for (const auto& h : held_) {
+    keys.push_back(h.shard);
+    cand.push_back(h.candidate_bytes);
+    call.push_back(h.call_bytes);
+    rows.push_back(h.rows);
+  }
+  const std::vector<PieceLayout> layout = layout_pieces(comm, keys, {cand, call, rows});
+  SpillCursor cursor(cache_);
+  auto bytes_of = [&](const char* section) {
+    return [&, section](size_t i, int64_t off, int64_t n, char* out) {
+      cursor.at(held_[i].shard).read(section, off, n, out);
+    };
+  };
+  write_vcf_pieces(comm, ctx_.cfg.output + ".candidates.vcf.gz", *candidate_format_, layout[0], bytes_of(kCandidates));
+  write_vcf_pieces(comm, ctx_.cfg.output + ".vcf.gz", *call_format_, layout[1], bytes_of(kCalls));
+  write_h5(layout[2]);
+  return layout[2].total;
+}
+
+void CallOutputs::write_h5(const PieceLayout& rows) {
+  const Comm& comm = ctx_.comm;
+  const Config& cfg = ctx_.cfg;
+  const int64_t ns = static_cast<int64_t>(samples_.size());
+  SpillCursor cursor(cache_);
+  H5File f(comm, cfg.output + ".h5");
+  auto column = [&](const char* section, hid_t type, std::vector<int64_t> shape, const std::string& name) {
+    f.write_ordered(name, type, shape, rows, [&, section](size_t i, int64_t row0, int64_t n, void* out) {
+      const SpillReader& r = cursor.at(held_[i].shard);
+      const int64_t rb = r.section(section).row_bytes;
+      r.read(section, row0 * rb, n * rb, out);
+    });
+  };
+  auto strings = [&](const char* section, int64_t Held::*width, const std::string& name) {
+    int64_t local = 1;
+    for (const auto& h : held_) local = std::max(local, h.*width);
+    f.write_ordered_strings(name, local, rows, [&, section](size_t i, int64_t row0, int64_t n, int64_t w, char* out) {
+      cursor.at(held_[i].shard).read_strings(section, row0, n, w, out);
+    });
+  };
+  f.create_group("/calls");
+  strings("contig", &Held::width_contig, "/calls/contig");
+  column("pos", H5T_NATIVE_INT64, {}, "/calls/pos");
+  strings("ref", &Held::width_ref, "/calls/ref");
+  strings("alt", &Held::width_alt, "/calls/alt");
+  column("qual", H5T_NATIVE_FLOAT, {}, "/calls/qual");
+  // Variants x samples, always 2-D: alt copies (0 hom-ref, 1 het, 2 hom-alt or two alts), -1 missing.
+  column("genotypes", H5T_NATIVE_INT8, {ns}, "/genotypes");
+  f.write_attribute("/genotypes", "encoding", "alt allele copies: 0, 1, 2; -1 missing");
+  f.write_attribute("/genotypes", "axes", "variant, sample");
+  column("probabilities", H5T_NATIVE_FLOAT, {ns, 3}, "/probabilities");
+  f.write_attribute("/probabilities", "axes", "variant, sample, P(0/1/2 alt copies)");
+  // Sample names as a dataset (any number of samples), written by rank 0.
+  f.write_column("/samples", comm.is_root() ? samples_ : std::vector<std::string>{});
+  f.create_group("/provenance");
+  f.write_attribute("/provenance", "config", cfg.to_yaml());
+  f.write_attribute("/provenance", "versions", version_report());
+  f.write_attribute("/provenance", "model_rnn", cfg.model.rnn);
+  f.write_attribute("/provenance", "model_cnn", cfg.model.cnn_gq_threshold > 0 ? cfg.model.cnn : "(not used)");
+  f.write_attribute("/provenance", "command_line", "dvhpc call " + ctx_.args.config_path);
+  // /timings: ranks x stages over the stage list all ranks agree on (a
+  // rank without a stage has 0 there); this write itself is not included.
+  const std::vector<StageReportRow> report = gather_stage_report(comm, ctx_.times);
+  std::vector<double> row;
+  std::string names;
+  for (const auto& r : report) {
+    row.push_back(r.per_rank[static_cast<size_t>(comm.rank())]);
+    names += (names.empty() ? "" : ",") + r.stage;
+  }
+  f.write_array("/timings", row, {static_cast<int64_t>(report.size())});
+  f.write_attribute("/timings", "stages", names);
+  f.write_attribute("/timings", "axes", "rank, stage");
+  f.commit();
+}
+
+}  // namespace dvhpc

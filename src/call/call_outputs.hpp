@@ -1,0 +1,68 @@
+// The outputs of `call`, one piece per finished shard.
+//
+// When a shard is finished, its records are formatted on the rank that made
+// them into their final form (compressed VCF blocks, rows of PREFIX.h5) and
+// spilled to PREFIX.shards/shard-<index>.spill (shard_cache.hpp); only their
+// sizes stay in memory. write() then places every rank's pieces in shard
+// (= genome) order: the VCFs by MPI-IO at offsets from a prefix sum of the
+// piece sizes, the HDF5 rows by collective hyperslab writes, so that row i
+// of PREFIX.h5 is record i of PREFIX.vcf.gz under either schedule, and no
+// record passes through rank 0.
+//
+// PREFIX.h5 (the genotype matrix; see README "PREFIX.h5"):
+//   /calls/contig, /calls/ref, /calls/alt   fixed-length strings [variants]
+//   /calls/pos    int64 [variants]   1-based VCF POS
+//   /calls/qual   float [variants]
+//   /samples      fixed-length strings [samples]   the VCF's sample columns
+//   /genotypes    int8  [variants, samples]   alt allele copies 0, 1, 2; -1 missing
+//   /probabilities float [variants, samples, 3]   P(0, 1, 2 alt copies)
+//   /provenance   attributes: config, versions, model_rnn, model_cnn, command_line
+//   /timings      double [ranks, stages]   seconds; attribute "stages" names the columns
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "call_records.hpp"
+#include "dvhpc/commands.hpp"
+#include "dvhpc/ordered_pieces.hpp"
+#include "dvhpc/vcf_format.hpp"
+
+namespace dvhpc {
+
+class ShardCache;
+
+class CallOutputs {
+ public:
+  CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs, std::vector<std::string> samples,
+              const ShardCache& cache);
+  ~CallOutputs();
+
+  // Formats one finished shard and spills it; nothing of it stays in memory.
+  void spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf, const CallColumns& cols);
+  // Takes a shard spilled by an earlier, interrupted run; false if there is none.
+  bool restore(int64_t shard);
+
+  // Collective: PREFIX.candidates.vcf.gz, PREFIX.vcf.gz (+ .tbi) and
+  // PREFIX.h5 from every rank's pieces. Returns the number of variant records.
+  int64_t write();
+
+ private:
+  struct Held {
+    int64_t shard = 0;
+    int64_t candidate_bytes = 0, call_bytes = 0, rows = 0;
+    int64_t width_contig = 0, width_ref = 0, width_alt = 0;
+  };
+  void hold(int64_t shard);
+  void write_h5(const PieceLayout& rows);
+
+  const RunContext& ctx_;
+  std::vector<std::string> samples_;
+  const ShardCache& cache_;
+  std::unique_ptr<VcfFormat> candidate_format_, call_format_;
+  std::vector<Held> held_;
+};
+
+}  // namespace dvhpc
