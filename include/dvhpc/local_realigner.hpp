@@ -11,11 +11,14 @@
 //   1. the reads over the window are assembled with a de Bruijn graph into
 //      candidate haplotypes (assembly/debruijn.hpp);
 //   2. each haplotype is aligned to the reference window;
-//   3. each read is aligned to every haplotype (flanked by reference so the
-//      whole read fits) and, when its best haplotype fits it strictly better
-//      than its current alignment, it gets that alignment composed with the
-//      haplotype's: every read carrying an allele now spells it the same way
-//      (assembly/align.hpp).
+//   3. each read's bases over the window plus 300 bases either side (the
+//      whole read for short reads; assembly/read_fragment.hpp) are aligned
+//      to every haplotype, flanked by reference, and, when the best
+//      haplotype fits them strictly better than the current alignment, they
+//      get that alignment composed with the haplotype's and spliced back
+//      into the read's: every read carrying an allele now spells it the
+//      same way (assembly/align.hpp). The cost per read is bounded by the
+//      window, not the read: a 20 kb long read costs what a short one does.
 //
 // The batch stays sorted by start. Reads outside windows, and reads no
 // haplotype explains better, are untouched. Deterministic: the result

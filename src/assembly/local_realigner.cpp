@@ -9,12 +9,19 @@
 #include "align.hpp"
 #include "cigar_ops.hpp"
 #include "debruijn.hpp"
+#include "read_fragment.hpp"
 #include "kernels/realign.hpp"
 
 namespace dvhpc {
 namespace {
 
 using assembly::Window;
+
+// Reads are realigned over a window plus this much reference either side
+// (read_fragment.hpp): past the longest short reads (2 x 250 bp runs), so
+// those are realigned whole, and the cost for a long read is bounded by the
+// window instead of growing with its length.
+constexpr int64_t kFragmentFlank = 300;
 using namespace assembly;  // cigar_ops helpers
 
 // A read's current alignment: the batch's, or the one a window gave it.
@@ -142,12 +149,15 @@ struct Context {
   const AssemblyConfig& cfg;
   assembly::AssemblyParams params;
   int64_t max_span = 0;  // longest reference span of a read
-  int64_t flank = 0;     // reference either side of a window: the whole read fits
+  int64_t flank = 0;     // reference either side of a window: every read fragment fits
 };
 
+// A new alignment of read bases [qb, qe) (the whole read for short reads).
 struct NewAlignment {
   size_t read;
-  int64_t pos, end;
+  uint32_t qb, qe;
+  bool left_free;  // qb is in the leading clip: the read's start may move
+  int64_t pos;
   std::vector<uint32_t> cigar;
 };
 
@@ -218,42 +228,57 @@ WindowResult assemble_window(const Context& cx, Window w) {
 
   std::vector<int32_t> assigned(n_hap, 0);  // reads each haplotype fits best
   assembly::ReadAlignment aln, best_aln;
-  std::vector<uint32_t> new_cigar;
+  assembly::ReadFragment frag;
+  std::vector<uint32_t> new_cigar, best_cigar;
+  const int64_t cut_begin = w.begin - kFragmentFlank, cut_end = w.end + kFragmentFlank;
   for (const size_t r : reads) {
-    const uint8_t* bases = batch.bases.data() + batch.seq_offset[r];
-    const uint8_t* quals = batch.quals.data() + batch.seq_offset[r];
-    const int m = static_cast<int>(batch.seq_offset[r + 1] - batch.seq_offset[r]);
-    const uint32_t* ops = batch.cigar.data() + batch.cigar_offset[r];
-    const size_t n_ops = batch.cigar_offset[r + 1] - batch.cigar_offset[r];
-    const int64_t pos = batch.pos[r];
+    // Only the read's bases near the window can fit one haplotype better
+    // than another; a short read is all near it (both ends free), a long
+    // one is cut and its new alignment spliced in (read_fragment.hpp).
+    if (!assembly::cut_fragment(batch.cigar.data() + batch.cigar_offset[r],
+                                batch.cigar_offset[r + 1] - batch.cigar_offset[r], batch.pos[r], cut_begin, cut_end,
+                                frag))
+      continue;
+    const uint8_t* bases = batch.bases.data() + batch.seq_offset[r] + frag.qb;
+    const uint8_t* quals = batch.quals.data() + batch.seq_offset[r] + frag.qb;
+    const int m = static_cast<int>(frag.qe - frag.qb);
+    const uint32_t* ops = frag.cigar.data();
+    const size_t n_ops = frag.cigar.size();
+    const int64_t pos = frag.pos;
     const int current = assembly::alignment_cost(bases, quals, ops, n_ops, pos, ref, cx.ref_begin);
     if (current <= 0) continue;  // a perfect match already, or cannot be scored (spliced, off the edge)
     const int64_t lead = leading_clip(ops, n_ops), trail = trailing_clip(ops, n_ops);
     // Away from where the haplotypes differ every one of them is the
     // reference, and a read that matches the reference there base for
     // base fits no alt haplotype better: nothing to choose between.
-    if (pos - lead >= var_end || batch.end[r] + trail <= var_begin) continue;
+    if (pos - lead >= var_end || frag.end + trail <= var_begin) continue;
     if (!differs_from_ref(bases, ops, n_ops, pos, ref, cx.ref_begin, var_begin, var_end)) continue;
     ++out.considered;
     const int64_t diag = pos - lead - e0;
+    // The band follows the fragment's own indels, not the whole read's.
     const int read_indels = static_cast<int>(indel_bases(ops, n_ops));
     const uint32_t clipped = clipped_bases(ops, n_ops);
+    const bool anchored = !frag.left_free || !frag.right_free;
     int best = current, best_hap = -1;
+    int64_t best_pos = 0;
     for (size_t h = 0; h < n_hap; ++h) {
       const int band = len_diff[h] + read_indels + 8;
       if (!aligner.align(bases, quals, m, targets[h].data(), static_cast<int>(targets[h].size()), diag, band, aln))
         continue;
       // Realignment explains bases; it never hides more of them in soft
       // clips than the aligner did (three SNPs near a read end are evidence).
-      if (aln.cost < best && clipped_bases(aln.cigar.data(), aln.cigar.size()) <= clipped)
-        best = aln.cost, best_hap = static_cast<int>(h), best_aln = aln;
+      if (aln.cost >= best || clipped_bases(aln.cigar.data(), aln.cigar.size()) > clipped) continue;
+      if (anchored) {  // a cut end must meet the rest of the read where it did
+        int64_t p = 0;
+        if (!assembly::compose(aln, ref_of[h], p, new_cigar) || !assembly::joins(frag, p, new_cigar)) continue;
+      }
+      best = aln.cost, best_hap = static_cast<int>(h), best_aln = aln;
     }
     if (best_hap < 0) continue;
     ++assigned[static_cast<size_t>(best_hap)];
-    int64_t new_pos = 0;
-    if (!assembly::compose(best_aln, ref_of[static_cast<size_t>(best_hap)], new_pos, new_cigar)) continue;
-    if (new_pos == pos && new_cigar.size() == n_ops && std::equal(new_cigar.begin(), new_cigar.end(), ops)) continue;
-    out.changes.push_back({r, new_pos, ref_end_of(new_pos, new_cigar.data(), new_cigar.size()), new_cigar});
+    if (!assembly::compose(best_aln, ref_of[static_cast<size_t>(best_hap)], best_pos, best_cigar)) continue;
+    if (best_pos == pos && best_cigar.size() == n_ops && std::equal(best_cigar.begin(), best_cigar.end(), ops)) continue;
+    out.changes.push_back({r, frag.qb, frag.qe, frag.left_free, best_pos, best_cigar});
   }
   for (size_t h = 1; h < n_hap; ++h)
     if (assigned[h] >= cx.cfg.min_edge_weight) haplotype_indels(targets[h], ref_of[h], assigned[h], out.alleles);
@@ -284,7 +309,9 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
     cx.max_span = std::max(cx.max_span, batch.end[r] - batch.pos[r]);
     max_len = std::max<int64_t>(max_len, static_cast<int64_t>(batch.seq_offset[r + 1] - batch.seq_offset[r]));
   }
-  cx.flank = max_len + 32;
+  // Targets must hold every fragment: reads cut to kFragmentFlank of the
+  // window, or whole when shorter (as before the cut, for short reads).
+  cx.flank = std::min<int64_t>(max_len, kFragmentFlank) + 32;
 
   // Windows are independent (each reads the aligner's alignments), so they
   // run on all host threads; a read two windows realign keeps the first
@@ -295,20 +322,38 @@ RealignStats realign_reads(ReadBatch& batch, const std::string& ref, int64_t ref
       Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace, Kokkos::Schedule<Kokkos::Dynamic>>(
           0, static_cast<int64_t>(windows.size())),
       [&](int64_t i) { results[static_cast<size_t>(i)] = assemble_window(cx, windows[static_cast<size_t>(i)]); });
+  // A read keeps, per window in genome order, the new alignment of each
+  // fragment that shares no base with one it already took (a short read's
+  // fragment is the whole read: the first window's wins, whatever the
+  // thread count); a long read takes one per window it crosses.
   Alignments al(batch);
+  std::vector<std::vector<const NewAlignment*>> taken(batch.size());
   for (auto& res : results) {
     st.not_assembled += res.not_assembled;
     st.with_alts += res.with_alts;
     st.reads_considered += res.considered;
-    for (auto& c : res.changes) {
-      if (al.changed[c.read]) continue;
-      al.changed[c.read] = 1;
-      al.pos[c.read] = c.pos;
-      al.end[c.read] = c.end;
-      al.cigar[c.read] = std::move(c.cigar);
-      ++st.reads_realigned;
+    for (const auto& c : res.changes) {
+      auto& t = taken[c.read];
+      if (std::any_of(t.begin(), t.end(), [&](const NewAlignment* o) { return c.qb < o->qe && o->qb < c.qe; }))
+        continue;
+      t.push_back(&c);
     }
     if (assembled) assembled->insert(assembled->end(), res.alleles.begin(), res.alleles.end());
+  }
+  for (size_t r = 0; r < batch.size(); ++r) {
+    auto& t = taken[r];
+    if (t.empty()) continue;
+    // Right to left: a splice leaves the bases before its fragment, and so
+    // the anchors of the fragments further left, as they were.
+    std::sort(t.begin(), t.end(), [](const NewAlignment* x, const NewAlignment* y) { return x->qb > y->qb; });
+    int64_t pos = batch.pos[r];
+    std::vector<uint32_t> cigar(batch.cigar.begin() + batch.cigar_offset[r], batch.cigar.begin() + batch.cigar_offset[r + 1]);
+    for (const NewAlignment* c : t) assembly::splice_fragment(pos, cigar, c->qb, c->qe, c->left_free, c->pos, c->cigar);
+    al.changed[r] = 1;
+    al.pos[r] = pos;
+    al.end[r] = assembly::ref_end_of(pos, cigar.data(), cigar.size());
+    al.cigar[r] = std::move(cigar);
+    ++st.reads_realigned;
   }
   if (st.reads_realigned == 0) return st;
   std::vector<size_t> order(batch.size());
