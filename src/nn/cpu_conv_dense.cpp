@@ -7,6 +7,7 @@
 #include <map>
 
 #include "cpu_backend.hpp"
+#include "plan_cache.hpp"
 
 namespace dvhpc::nn::cpu {
 namespace {
@@ -88,12 +89,11 @@ class CpuConv2d final : public Conv2dOp {
   memory::dims pads() const { return {s_.pad_h, s_.pad_w}; }
 
   Plan& plan(const Shape& xs) {
-    auto it = plans_.find(xs);
-    if (it != plans_.end()) return it->second;
+    if (Plan* hit = plans_.find(xs)) return *hit;
     if (xs.size() != 4 || xs[1] != s_.in_channels)
       throw Error(ErrorKind::Internal, "nn: conv2d expects NCHW input with C=" +
                                            std::to_string(s_.in_channels) + ", got " + shape_str(xs));
-    Plan& p = plans_[xs];
+    Plan& p = plans_.insert(xs);
     p.y_shape = s_.output_shape(xs);
     p.xd = md(to_dims(xs), tag::nchw);
     p.wd = md({s_.out_channels, s_.in_channels, s_.kernel_h, s_.kernel_w}, tag::oihw);
@@ -125,7 +125,7 @@ class CpuConv2d final : public Conv2dOp {
 
   std::shared_ptr<Ctx> ctx_;
   Conv2dSpec s_;
-  std::map<Shape, Plan> plans_;
+  PlanCache<Shape, Plan> plans_;
 };
 
 class CpuDense final : public DenseOp {
@@ -157,9 +157,8 @@ class CpuDense final : public DenseOp {
   };
 
   Plan& plan(int64_t n) {
-    auto it = plans_.find(n);
-    if (it != plans_.end()) return it->second;
-    Plan& p = plans_[n];
+    if (Plan* hit = plans_.find(n)) return *hit;
+    Plan& p = plans_.insert(n);
     p.xd = md({n, s_.in_features}, tag::nc);
     p.wd = md({s_.out_features, s_.in_features}, tag::oi);
     p.bd = md({s_.out_features}, tag::x);
@@ -184,7 +183,7 @@ class CpuDense final : public DenseOp {
 
   std::shared_ptr<Ctx> ctx_;
   DenseSpec s_;
-  std::map<int64_t, Plan> plans_;
+  PlanCache<int64_t, Plan> plans_;
 };
 
 }  // namespace

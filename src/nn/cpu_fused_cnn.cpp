@@ -19,6 +19,7 @@
 #include <map>
 
 #include "cpu_backend.hpp"
+#include "plan_cache.hpp"
 #include "dvhpc/nn/activation.hpp"
 #include "dvhpc/nn/batch_norm.hpp"
 #include "dvhpc/nn/conv2d.hpp"
@@ -154,9 +155,8 @@ class CpuFusedCnn final : public InferencePlan {
   }
 
   Plan& plan(const Shape& xs) {
-    auto it = plans_.find(xs);
-    if (it != plans_.end()) return it->second;
-    Plan& p = plans_[xs];
+    if (Plan* hit = plans_.find(xs)) return *hit;
+    Plan& p = plans_.insert(xs);
     p.input = memory(md(to_dims(xs), tag::nchw), ctx_->eng, nullptr);
     memory h = conv(p, stem_, p.input, true, nullptr);
     for (const Block& b : blocks_) {
@@ -197,7 +197,7 @@ class CpuFusedCnn final : public InferencePlan {
   Dense* dense_;
   std::vector<Param*> params_;
   std::vector<std::pair<const float*, uint64_t>> versions_;
-  std::map<Shape, Plan> plans_;
+  PlanCache<Shape, Plan> plans_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "cpu_backend.hpp"
+#include "plan_cache.hpp"
 
 namespace dvhpc::nn::cpu {
 namespace {
@@ -47,6 +48,7 @@ class CpuLstm final : public LstmOp {
   void forward(const Tensor& x, const Tensor& w_ih, const Tensor& w_hh, const Tensor& bias, Tensor& y,
                bool training) override {
     Plan& p = plan(x.dim(0), x.dim(1));
+    if (training) build_training(p);
     expect_shape(x, {x.dim(0), x.dim(1), s_.input_size}, "lstm input");
     expect_shape(y, {x.dim(0), x.dim(1), s_.directions() * s_.hidden_size}, "lstm output");
     auto& pd = training ? p.train_pd : p.infer_pd;
@@ -66,6 +68,7 @@ class CpuLstm final : public LstmOp {
   void backward(const Tensor& x, const Tensor& w_ih, const Tensor& w_hh, const Tensor& bias, const Tensor& y,
                 const Tensor& dy, Tensor& dx, Tensor& dw_ih, Tensor& dw_hh, Tensor& dbias) override {
     Plan& p = plan(x.dim(0), x.dim(1));
+    build_training(p);
     if (!p.bwd_built) build_backward(p);
     // oneDNN accumulates into the weight gradients, so they start at zero.
     std::memset(p.dwl.get_data_handle(), 0, p.dwl.get_desc().get_size());
@@ -99,7 +102,7 @@ class CpuLstm final : public LstmOp {
     memory ws;
     CachedWeights wl_train, wi_train, wl_infer, wi_infer, wl_bwd, wi_bwd;
     BoundMem x, y, b, dx, dy, db;
-    bool bwd_built = false;
+    bool train_built = false, bwd_built = false;
     lstm_backward::primitive_desc bwd_pd;
     lstm_backward bwd;
     memory dwl, dwi, dx_scratch;
@@ -114,28 +117,34 @@ class CpuLstm final : public LstmOp {
 
   Plan& plan(int64_t n, int64_t t) {
     const auto key = std::make_pair(n, t);
-    auto it = plans_.find(key);
-    if (it != plans_.end()) return it->second;
-    Plan& p = plans_[key];
+    if (Plan* hit = plans_.find(key)) return *hit;
+    Plan& p = plans_.insert(key);
     // Sequences are [N,T,C] in dvhpc; oneDNN's "ntc" tag reads them as is.
     p.xd = md({t, n, s_.input_size}, tag::ntc);
     p.yd = md({t, n, s_.directions() * s_.hidden_size}, tag::ntc);
-    const memory::desc none;
-    auto make = [&](prop_kind pk) {
-      return lstm_forward::primitive_desc(
-          lstm_forward::desc(pk, dir(), p.xd, none, none, any_w(s_.input_size), any_w(s_.hidden_size),
-                             bias_md_, p.yd, none, none),
-          ctx_->eng);
-    };
-    p.train_pd = make(prop_kind::forward_training);
-    p.infer_pd = make(prop_kind::forward_inference);
-    p.train = lstm_forward(p.train_pd);
+    p.infer_pd = forward_pd(p, prop_kind::forward_inference);
     p.infer = lstm_forward(p.infer_pd);
-    p.ws = memory(p.train_pd.workspace_desc(), ctx_->eng);
     p.x.mem = memory(p.xd, ctx_->eng, nullptr);
     p.y.mem = memory(p.yd, ctx_->eng, nullptr);
     p.b.mem = memory(bias_md_, ctx_->eng, nullptr);
     return p;
+  }
+
+  lstm_forward::primitive_desc forward_pd(const Plan& p, prop_kind pk) const {
+    const memory::desc none;
+    return lstm_forward::primitive_desc(lstm_forward::desc(pk, dir(), p.xd, none, none, any_w(s_.input_size),
+                                                           any_w(s_.hidden_size), bias_md_, p.yd, none, none),
+                                        ctx_->eng);
+  }
+
+  // The training primitive and its workspace (the largest part of a plan)
+  // only where training happens: inference plans stay small.
+  void build_training(Plan& p) {
+    if (p.train_built) return;
+    p.train_pd = forward_pd(p, prop_kind::forward_training);
+    p.train = lstm_forward(p.train_pd);
+    p.ws = memory(p.train_pd.workspace_desc(), ctx_->eng);
+    p.train_built = true;
   }
 
   void build_backward(Plan& p) {
@@ -158,7 +167,7 @@ class CpuLstm final : public LstmOp {
   std::shared_ptr<Ctx> ctx_;
   LstmSpec s_;
   memory::desc wl_user_, wi_user_, bias_md_;
-  std::map<std::pair<int64_t, int64_t>, Plan> plans_;
+  PlanCache<std::pair<int64_t, int64_t>, Plan> plans_;
 };
 
 }  // namespace

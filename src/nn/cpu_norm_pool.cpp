@@ -3,6 +3,7 @@
 #include <map>
 
 #include "cpu_backend.hpp"
+#include "plan_cache.hpp"
 
 namespace dvhpc::nn::cpu {
 namespace {
@@ -90,12 +91,11 @@ class CpuBatchNorm final : public BatchNormOp {
   static normalization_flags flags() { return normalization_flags::use_scale | normalization_flags::use_shift; }
 
   Plan& plan(const Shape& xs) {
-    auto it = plans_.find(xs);
-    if (it != plans_.end()) return it->second;
+    if (Plan* hit = plans_.find(xs)) return *hit;
     if (xs.size() != 4 || xs[1] != s_.channels)
       throw Error(ErrorKind::Internal, "nn: batch norm expects NCHW with C=" + std::to_string(s_.channels) +
                                            ", got " + shape_str(xs));
-    Plan& p = plans_[xs];
+    Plan& p = plans_.insert(xs);
     p.xd = md(to_dims(xs), tag::nchw);
     p.train_pd = batch_normalization_forward::primitive_desc(
         batch_normalization_forward::desc(prop_kind::forward_training, p.xd, s_.eps, flags()), ctx_->eng);
@@ -114,7 +114,7 @@ class CpuBatchNorm final : public BatchNormOp {
   BatchNormSpec s_;
   BoundMem scale_, shift_, dscale_, dshift_, stat_mean_, stat_var_;
   memory batch_mean_, batch_var_;
-  std::map<Shape, Plan> plans_;
+  PlanCache<Shape, Plan> plans_;
 };
 
 // ReLU is shape-agnostic, so its primitives are keyed by element count.
@@ -141,9 +141,8 @@ class CpuRelu final : public ReluOp {
     BoundMem a, b, c;
   };
   Plan& plan(int64_t n) {
-    auto it = plans_.find(n);
-    if (it != plans_.end()) return it->second;
-    Plan& p = plans_[n];
+    if (Plan* hit = plans_.find(n)) return *hit;
+    Plan& p = plans_.insert(n);
     auto d = md({n}, tag::a);
     // The *_use_dst_for_bwd variant lets backward read the output, so layers
     // need not keep the input alive.
@@ -159,7 +158,7 @@ class CpuRelu final : public ReluOp {
     return p;
   }
   std::shared_ptr<Ctx> ctx_;
-  std::map<int64_t, Plan> plans_;
+  PlanCache<int64_t, Plan> plans_;
 };
 
 class CpuPool final : public PoolOp {
@@ -195,10 +194,9 @@ class CpuPool final : public PoolOp {
     return s_.kind == PoolKind::Max ? algorithm::pooling_max : algorithm::pooling_avg_include_padding;
   }
   Plan& plan(const Shape& xs) {
-    auto it = plans_.find(xs);
-    if (it != plans_.end()) return it->second;
+    if (Plan* hit = plans_.find(xs)) return *hit;
     if (xs.size() != 4) throw Error(ErrorKind::Internal, "nn: pooling expects NCHW, got " + shape_str(xs));
-    Plan& p = plans_[xs];
+    Plan& p = plans_.insert(xs);
     auto xd = md(to_dims(xs), tag::nchw), yd = md(to_dims(s_.output_shape(xs)), tag::nchw);
     memory::dims st{s_.stride_h, s_.stride_w}, k{s_.kernel_h, s_.kernel_w}, pad{s_.pad_h, s_.pad_w};
     auto tpd = pooling_forward::primitive_desc(
@@ -215,7 +213,7 @@ class CpuPool final : public PoolOp {
   }
   std::shared_ptr<Ctx> ctx_;
   PoolSpec s_;
-  std::map<Shape, Plan> plans_;
+  PlanCache<Shape, Plan> plans_;
   Plan* last_ = nullptr;
 };
 
