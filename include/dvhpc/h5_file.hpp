@@ -85,6 +85,9 @@ class H5File {
   void commit();
 
   const std::string& path() const { return path_; }
+  // Bytes per collective write round over all ranks (default 64 MB; tests
+  // set it small to exercise many rounds).
+  void set_round_bytes(int64_t bytes) { round_bytes_ = bytes; }
 
  private:
   template <typename T>
@@ -97,6 +100,7 @@ class H5File {
   hid_t file_ = -1;
   bool committed_ = false;
   int uncaught_ = 0;  // exceptions in flight when constructed
+  int64_t round_bytes_ = int64_t{64} << 20;
 };
 
 }  // namespace dvhpc

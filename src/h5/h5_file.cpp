@@ -18,8 +18,6 @@ namespace {
 // int64 positions, one pileup image): reading one row, as training does at
 // random, decompresses little more than that row.
 constexpr hsize_t kChunkElems = 65536;
-// Bytes per collective write round, summed over ranks.
-constexpr hsize_t kRoundBytes = hsize_t{64} << 20;
 
 hsize_t pow2_floor(hsize_t x) {
   hsize_t p = 1;
@@ -123,7 +121,7 @@ void H5File::write_ordered(const std::string& name, hid_t type, const std::vecto
   // Rounds of whole chunk rows: every rank makes the same number of
   // collective writes, each with the part of its pieces inside the round.
   const hsize_t row_bytes = row_elems * elem;
-  const hsize_t round_rows = chunk[0] * std::max<hsize_t>(1, kRoundBytes / (chunk[0] * row_bytes));
+  const hsize_t round_rows = chunk[0] * std::max<hsize_t>(1, static_cast<hsize_t>(round_bytes_) / (chunk[0] * row_bytes));
   const hsize_t total = dims[0];
   std::vector<size_t> order(rows.offsets.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

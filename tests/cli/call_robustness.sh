@@ -37,7 +37,7 @@ awk '$2 == "ALL" && ($1 == "SNP" || $1 == "INDEL") { print "ok   " $1 " recall "
 DVHPC_FAULT_AFTER_SHARDS=1 run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=rs 2> rs1.log &&
   fail "the injected crash did not stop the run"
 [ -e rs.vcf.gz ] && fail "a partial rs.vcf.gz exists under its final name after the crash"
-ls rs.shards/shard-*.bin > /dev/null 2>&1 || fail "no finished shard kept after the crash"
+ls rs.shards/shard-*.spill > /dev/null 2>&1 || fail "no finished shard kept after the crash"
 run mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=rs 2> rs2.log || fail "resumed run failed"
 grep -q "resuming: [1-9]" rs2.log || fail "the second run did not resume: $(grep -m3 info rs2.log)"
 cmp -s rs.vcf.gz np1.vcf.gz && echo "ok   resumed run gives the same VCF" || fail "resumed VCF differs"

@@ -38,3 +38,30 @@ TEST_CASE("stage report gathers min/median/max over ranks, including stages only
   CHECK(rows[1].max == 4.0);
   CHECK(rows[1].min == (w.size() > 1 ? 0.0 : 4.0));
 }
+
+TEST_CASE("gather, allgatherv and agree_or_throw") {
+  Comm w = Comm::world();
+  const int n = w.size();
+  auto g = w.gather(std::string(static_cast<size_t>(w.rank() + 1), static_cast<char>('a' + w.rank())), 0);
+  if (w.is_root()) {
+    REQUIRE(g.size() == size_t(n));
+    for (int r = 0; r < n; ++r) CHECK(g[r] == std::string(static_cast<size_t>(r + 1), static_cast<char>('a' + r)));
+  } else {
+    CHECK(g.empty());
+  }
+  std::vector<int64_t> mine(static_cast<size_t>(w.rank() + 1), w.rank());
+  auto all = w.allgatherv(mine);
+  CHECK(all.size() == size_t(n * (n + 1) / 2));
+  CHECK(all.back() == n - 1);
+  CHECK_NOTHROW(w.agree_or_throw("", ErrorKind::Output));
+  // The last rank fails: every rank throws its message, naming it.
+  std::string seen;
+  try {
+    w.agree_or_throw(w.rank() == n - 1 ? "disk full on the last rank" : "", ErrorKind::Output);
+  } catch (const Error& e) {
+    seen = e.what();
+    CHECK(e.all_ranks());
+  }
+  CHECK(seen.find("disk full on the last rank") != std::string::npos);
+  if (n > 1) CHECK(seen.find("rank " + std::to_string(n - 1)) != std::string::npos);
+}
