@@ -50,7 +50,8 @@ struct ExampleBuffer {
   void add_meta(const Candidate& site, const ExampleQuery& q, int8_t label);
 };
 
-// Collective: every rank passes its buffer; rows land in rank order.
+// Collective: every rank passes its buffer; rows land in rank order
+// (make-examples itself streams shard by shard: example_shards.hpp).
 void write_example_store(const Comm& comm, const std::string& path, const ExampleBuffer& local,
                          const Config& cfg);
 

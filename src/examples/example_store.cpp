@@ -12,9 +12,6 @@
 #include "dvhpc/version.hpp"
 
 namespace dvhpc {
-namespace {
-
-}  // namespace
 
 void ExampleBuffer::add_meta(const Candidate& site, const ExampleQuery& q, int8_t label) {
   labels.push_back(label);
@@ -28,35 +25,6 @@ void ExampleBuffer::add_meta(const Candidate& site, const ExampleQuery& q, int8_
   variant_type.push_back(query_variant_type(site, q));
   depth.push_back(site.total);
   alt_count.push_back(query_alt_count(site, q));
-}
-
-void write_example_store(const Comm& comm, const std::string& path, const ExampleBuffer& b, const Config& cfg) {
-  const PileupConfig& p = cfg.pileup;
-  const int C = pileup_channels(p);
-  H5File f(comm, path);
-  f.create_group("/cnn");
-  f.create_group("/rnn");
-  f.create_group("/meta");
-  f.write_array("/cnn/images", b.images, {p.height, p.width, C});
-  f.write_array("/rnn/features", b.features, {p.feature_window, kNumFeatureChannels});
-  f.write_array("/labels", b.labels, {});
-  f.write_column("/meta/contig", b.contig);
-  f.write_column("/meta/pos", b.pos);
-  f.write_column("/meta/ref", b.ref);
-  f.write_column("/meta/alt", b.alt);
-  f.write_column("/meta/site_alts", b.site_alts);
-  f.write_array("/meta/variant_type", b.variant_type, {});
-  f.write_column("/meta/depth", b.depth);
-  f.write_column("/meta/alt_count", b.alt_count);
-  f.write_attribute("/", "config", cfg.to_yaml());
-  f.write_attribute("/", "versions", version_report());
-  f.write_attribute("/", "pileup_height", std::to_string(p.height));
-  f.write_attribute("/", "pileup_width", std::to_string(p.width));
-  f.write_attribute("/", "pileup_channels", std::to_string(C));
-  f.write_attribute("/", "feature_window", std::to_string(p.feature_window));
-  f.write_attribute("/", "feature_channels", std::to_string(kNumFeatureChannels));
-  f.write_attribute("/", "schema_version", "1");
-  f.commit();
 }
 
 ExampleStore::ExampleStore(const std::string& path) : path_(path) {

@@ -1,6 +1,7 @@
 #include <array>
 #include <memory>
 
+#include "dvhpc/example_shards.hpp"
 #include "dvhpc/example_store.hpp"
 #include "dvhpc/labels.hpp"
 #include "dvhpc/log.hpp"
@@ -27,7 +28,11 @@ void run_make_examples(const RunContext& ctx) {
 
   PileupBuilder builder(cfg.pileup, cfg.candidates.min_base_quality);
   ExampleBuffer buf;
+  ExampleShards spilled(comm, cfg.output + ".examples.h5");
   int64_t outside = 0;
+  // Counts per class and variant type (for the log; training wants balance).
+  std::vector<double> counts(4 * 4, 0.0);  // (label + 1) x variant type
+  int64_t examples = 0;
   pipeline.run("make-examples", [&](ShardWork& w) {
     std::vector<Candidate> sites;
     std::vector<ExampleQuery> queries;
@@ -55,17 +60,18 @@ void run_make_examples(const RunContext& ctx) {
       for (size_t i = 0; i < queries.size(); ++i)
         buf.add_meta(sites[static_cast<size_t>(queries[i].site)], queries[i], labels[i]);
     }
+    for (size_t i = 0; i < buf.size(); ++i) counts[static_cast<size_t>(buf.labels[i] + 1) * 4 + buf.variant_type[i]] += 1;
+    examples += static_cast<int64_t>(buf.size());
+    ScopedStage st(times, "spill");
+    spilled.spill(w.shard.index, buf);
   });
 
-  // Counts per class and variant type (for the log; training wants balance).
-  std::vector<double> counts(4 * 4, 0.0);  // (label + 1) x variant type
-  for (size_t i = 0; i < buf.size(); ++i) counts[static_cast<size_t>(buf.labels[i] + 1) * 4 + buf.variant_type[i]] += 1;
   for (auto& c : counts) c = static_cast<double>(comm.allreduce_sum(static_cast<int64_t>(c)));
-  const int64_t total = comm.allreduce_sum(static_cast<int64_t>(buf.size()));
+  const int64_t total = comm.allreduce_sum(examples);
   const int64_t total_outside = comm.allreduce_sum(outside);
   {
     ScopedStage st(times, "write");
-    write_example_store(comm, cfg.output + ".examples.h5", buf, cfg);
+    spilled.write_store(cfg);
   }
   log::info("{} examples -> {}.examples.h5 ({} outside truth.bed dropped)", total, cfg.output, total_outside);
   static const char* cls[] = {"unlabelled", "hom-ref", "het", "hom-alt"};
