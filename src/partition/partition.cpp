@@ -18,7 +18,14 @@ std::vector<Region> normalize_regions(std::vector<Region> regions, const Referen
       throw Error(ErrorKind::Input, "region " + r.to_string() + " names contig '" + r.contig +
                                         "', which is not in the reference '" + ref.path() +
                                         "' (check the spelling, e.g. 'chr20' vs '20')");
-    r.end = std::min(r.end, ref.contigs()[it->second].length);
+    const int64_t len = ref.contigs()[it->second].length;
+    // Wholly past the end: a region of another assembly or a typo, never
+    // something to call as nothing (the VCF would be empty, exit 0).
+    if (r.begin >= len && r.end > r.begin)
+      throw Error(ErrorKind::Input, "region " + r.to_string() + " lies past the end of contig '" + r.contig +
+                                        "' (length " + std::to_string(len) + " in the reference '" + ref.path() +
+                                        "'; is it for another assembly?)");
+    r.end = std::min(r.end, len);
     r.begin = std::max<int64_t>(0, r.begin);
   }
   regions.erase(std::remove_if(regions.begin(), regions.end(), [](const Region& r) { return r.end <= r.begin; }),

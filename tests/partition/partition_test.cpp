@@ -117,6 +117,13 @@ TEST_CASE("partition: regions are normalised, N runs skipped, shards padded and 
   CHECK(norm[1] == Region{"chr2", 100, 200});
   CHECK(norm[2] == Region{"chr2", 2900, 3000});
   CHECK_THROWS_AS(normalize_regions({{"chr20", 0, 10}}, ref), Error);
+  // Wholly past the end of its contig: an error that names it, not an empty call.
+  try {
+    normalize_regions({{"chr2", 3000, 4000}}, ref);
+    FAIL("a region past the end of chr2 was accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("past the end of contig 'chr2' (length 3000") != std::string::npos);
+  }
 
   auto shards = make_shards(whole, pc, ref);
   // 5000 -> 3 shards (1666, 1667, 1667), 1500 -> 1, 3000 -> 2.
