@@ -12,7 +12,7 @@
 namespace dvhpc {
 
 struct CliArgs {
-  std::string command;                 // call | make-examples | train | eval | simulate | version
+  std::string command;                 // a registered command (commands.hpp) or version
   std::string config_path;             // may be empty
   std::vector<std::string> overrides;  // "key.path=value"
   bool help = false;
@@ -26,6 +26,7 @@ CliArgs parse_cli(int argc, const char* const* argv);
 // Top-level usage listing the commands.
 std::string usage();
 
-const std::vector<std::string>& command_names();
+// The registered commands (commands.hpp) and `version`.
+std::vector<std::string> command_names();
 
 }  // namespace dvhpc

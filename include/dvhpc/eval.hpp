@@ -112,8 +112,4 @@ std::string format_eval_csv(const EvalResult& r);
 // Every FN and FP as tab-separated lines with a header (PREFIX.eval.errors.tsv).
 std::string format_eval_errors(const EvalResult& r);
 
-// The command: evaluates on rank 0, prints the table to stdout, writes
-// PREFIX.eval.csv and PREFIX.eval.errors.tsv atomically; every rank throws if rank 0 failed.
-void run_eval(const RunContext& ctx);
-
 }  // namespace dvhpc

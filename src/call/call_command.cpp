@@ -1,20 +1,31 @@
+// `dvhpc call`: the pipeline on every rank.
+//
+//   setup       reference, reads (one loader per sample), models, contig check
+//   partition   target regions -> shards -> contiguous, weight-balanced runs per rank
+//               (or drawn at run time: partition.schedule dynamic)
+//   per shard:  load -> assemble -> count -> candidates (shard_pipeline.hpp)
+//               -> features -> rnn -> images -> cnn (hard sites) -> postprocess
+//               -> spill: the shard's records in final form (call_outputs.hpp)
+//   write       PREFIX.candidates.vcf.gz, PREFIX.vcf.gz (+ .tbi), PREFIX.h5,
+//               assembled in shard order from every rank's pieces
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 
+#include "dvhpc/commands.hpp"
 #include "call_outputs.hpp"
 #include "call_records.hpp"
 #include "candidate_records.hpp"
 #include "shard_cache.hpp"
 #include "dvhpc/build_info.hpp"
-#include "dvhpc/call.hpp"
 #include "dvhpc/genotyper.hpp"
 #include "dvhpc/log.hpp"
 #include "src/pipeline/shard_pipeline.hpp"
 
 namespace dvhpc {
 
-void run_call(const RunContext& ctx) {
+DVHPC_COMMAND(run_call, "call",
+              "call variants: partition, count alleles, genotype (RNN + CNN), write VCF + HDF5") {
   const Config& cfg = ctx.cfg;
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "dvhpc/cli.hpp"
+#include "dvhpc/commands.hpp"
 #include "dvhpc/config.hpp"
 #include "dvhpc/error.hpp"
 
@@ -11,29 +12,16 @@ namespace po = boost::program_options;
 namespace dvhpc {
 namespace {
 
-struct CommandInfo {
-  const char* name;
-  const char* summary;
-};
-
-const CommandInfo kCommands[] = {
-    {"call", "call variants: partition, count alleles, genotype (RNN + CNN), write VCF + HDF5"},
-    {"make-examples", "build labelled pileup images and count features into an HDF5 example store"},
-    {"train", "data-parallel training of the RNN or CNN from example HDF5 files"},
-    {"eval", "score a call set against a truth VCF and confident BED"},
-    {"simulate", "simulate a diploid genome and reads as a sorted, indexed BAM with truth"},
-    {"version", "print versions of dvhpc and its libraries, and the GPU support"},
-};
+// `version` needs no config and is answered by main() itself.
+constexpr const char* kVersionSummary = "print versions of dvhpc and its libraries, and the GPU support";
 
 }  // namespace
 
-const std::vector<std::string>& command_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> n;
-    for (const auto& c : kCommands) n.emplace_back(c.name);
-    return n;
-  }();
-  return names;
+std::vector<std::string> command_names() {
+  std::vector<std::string> n;
+  for (const auto& c : registered_commands()) n.push_back(c.name);
+  n.emplace_back("version");
+  return n;
 }
 
 std::string usage() {
@@ -41,10 +29,11 @@ std::string usage() {
   o << "dvhpc: a parallel deep-learning germline variant caller\n\n"
        "usage: dvhpc COMMAND [config.yaml] [--set key=value ...] [--help]\n"
        "       mpirun -np N dvhpc COMMAND config.yaml\n\ncommands:\n";
-  for (const auto& c : kCommands) {
-    std::string n = c.name;
-    o << "  " << n << std::string(16 - n.size(), ' ') << c.summary << "\n";
-  }
+  auto line = [&](const std::string& n, const std::string& summary) {
+    o << "  " << n << std::string(n.size() < 16 ? 16 - n.size() : 1, ' ') << summary << "\n";
+  };
+  for (const auto& c : registered_commands()) line(c.name, c.summary);
+  line("version", kVersionSummary);
   o << "\n'dvhpc COMMAND --help' lists the options and every config key.\n";
   return o.str();
 }

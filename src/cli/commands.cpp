@@ -1,23 +1,32 @@
 #include "dvhpc/commands.hpp"
 
-#include "dvhpc/call.hpp"
+#include <algorithm>
+
 #include "dvhpc/error.hpp"
-#include "dvhpc/eval.hpp"
-#include "dvhpc/make_examples.hpp"
-#include "dvhpc/sim/simulate.hpp"
-#include "dvhpc/train.hpp"
 
 namespace dvhpc {
+namespace {
+std::vector<Command>& registry() {
+  static std::vector<Command> r;  // constructed on first use: safe during static initialisation
+  return r;
+}
+}  // namespace
+
+bool register_command(Command c) {
+  registry().push_back(std::move(c));
+  return true;
+}
+
+std::vector<Command> registered_commands() {
+  std::vector<Command> r = registry();
+  std::sort(r.begin(), r.end(), [](const Command& a, const Command& b) { return a.name < b.name; });
+  return r;
+}
 
 void run_command(const RunContext& ctx) {
-  const std::string& cmd = ctx.cfg.command;
-  if (cmd == "call") return run_call(ctx);
-  if (cmd == "make-examples") return run_make_examples(ctx);
-  if (cmd == "train") return run_train(ctx);
-  if (cmd == "eval") return run_eval(ctx);
-  if (cmd == "simulate") return run_simulate(ctx);
-  throw Error(ErrorKind::Config, "command '" + cmd +
-                                     "' is not available in this version of dvhpc yet (see README, Status)");
+  for (const auto& c : registry())
+    if (c.name == ctx.cfg.command) return c.run(ctx);
+  throw Error(ErrorKind::Config, "command '" + ctx.cfg.command + "' is not available in this version of dvhpc");
 }
 
 }  // namespace dvhpc

@@ -41,7 +41,8 @@ void write_atomically(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-void run_eval(const RunContext& ctx) {
+DVHPC_COMMAND(run_eval, "eval",
+              "score a call set against a truth VCF and confident BED") {
   ScopedStage stage(ctx.times, "eval");
   // Outcome of rank 0 as "<exit code>\n<message>", empty on success.
   std::string outcome;

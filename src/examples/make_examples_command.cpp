@@ -1,6 +1,7 @@
 #include <array>
 #include <memory>
 
+#include "dvhpc/commands.hpp"
 #include "dvhpc/example_shards.hpp"
 #include "dvhpc/example_store.hpp"
 #include "dvhpc/labels.hpp"
@@ -11,7 +12,8 @@
 
 namespace dvhpc {
 
-void run_make_examples(const RunContext& ctx) {
+DVHPC_COMMAND(run_make_examples, "make-examples",
+              "build labelled pileup images and count features into an HDF5 example store") {
   const Config& cfg = ctx.cfg;
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;

@@ -1,16 +1,23 @@
+// `dvhpc simulate`: a diploid genome with planted SNPs and indels, paired
+// reads with Illumina-like errors written straight to a sorted, indexed BAM
+// (no aligner: alignments are known from the haplotype map), the truth VCF
+// and a BED of the simulated regions.
+//
+// Outputs: PREFIX.bam(.bai), PREFIX.truth.vcf.gz(.tbi), PREFIX.bed and, when
+// no reference is given, the random reference PREFIX.fa(.fai).
 #include <Kokkos_Core.hpp>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 
+#include "dvhpc/commands.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/partition.hpp"
 #include "dvhpc/progress.hpp"
 #include "dvhpc/reference.hpp"
 #include "dvhpc/sim/bam_writer.hpp"
 #include "dvhpc/sim/random_genome.hpp"
-#include "dvhpc/sim/simulate.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/vcf_writer.hpp"
 
@@ -43,7 +50,8 @@ void write_bed(const std::string& path, const std::vector<Region>& regions) {
 
 }  // namespace
 
-void run_simulate(const RunContext& ctx) {
+DVHPC_COMMAND(run_simulate, "simulate",
+              "simulate a diploid genome and reads as a sorted, indexed BAM with truth") {
   const Config& cfg = ctx.cfg;
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;

@@ -1,5 +1,12 @@
+// `dvhpc train`: data-parallel training of the RNN or the CNN from example
+// stores made by `dvhpc make-examples` (see train/trainer.hpp for the
+// algorithm). Outputs, from the `output:` prefix:
+//   PREFIX.best.h5   weights with the lowest validation loss (what `call` uses)
+//   PREFIX.final.h5  weights after the last step
+//   PREFIX.ckpt.h5   checkpoint for --resume (weights, optimizer, state)
 #include <cstdio>
 
+#include "dvhpc/commands.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/example_store.hpp"
@@ -7,13 +14,13 @@
 #include "dvhpc/nn/backend.hpp"
 #include "dvhpc/nn/model.hpp"
 #include "dvhpc/nn/serialization.hpp"
-#include "dvhpc/train.hpp"
 #include "dvhpc/train/store_examples.hpp"
 #include "dvhpc/train/trainer.hpp"
 
 namespace dvhpc {
 
-void run_train(const RunContext& ctx) {
+DVHPC_COMMAND(run_train, "train",
+              "data-parallel training of the RNN or CNN from example HDF5 files") {
   const Config& cfg = ctx.cfg;
   const TrainConfig& tc = cfg.train;
   std::unique_ptr<train::ExampleSource> data;
