@@ -16,6 +16,8 @@
 // them), so a plan built before training stays right. Plans are per batch
 // size, like the layers' own.
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
 #include <map>
 
 #include "cpu_backend.hpp"
@@ -88,6 +90,14 @@ class CpuFusedCnn final : public InferencePlan {
       plans_.clear();
     }
     Plan& p = plan(x.shape());
+    // Activations live in one arena shared by every cached plan (only one
+    // runs at a time), so the cache costs the largest plan, not the sum.
+    if (arena_bytes_ < p.arena_bytes) {
+      arena_.reset(static_cast<char*>(std::aligned_alloc(kAlign, p.arena_bytes)));
+      if (!arena_) throw Error(ErrorKind::Internal, "nn: cannot allocate " + std::to_string(p.arena_bytes) + " bytes");
+      arena_bytes_ = p.arena_bytes;
+    }
+    for (size_t i = 0; i < p.acts.size(); ++i) p.acts[i].set_data_handle(arena_.get() + p.act_offsets[i]);
     p.input.set_data_handle(x.data());
     Tensor y = be_.alloc({x.dim(0), dense_->spec().out_features});
     p.logits.set_data_handle(y.data());
@@ -103,9 +113,25 @@ class CpuFusedCnn final : public InferencePlan {
   };
   struct Plan {
     memory input, logits;
-    std::vector<memory> keep;  // packed weights and activations
+    std::vector<memory> keep;  // packed weights
+    std::vector<memory> acts;  // activations, placed in the arena at act_offsets
+    std::vector<size_t> act_offsets;
+    size_t arena_bytes = 0;
     std::vector<Step> steps;
   };
+  static constexpr size_t kAlign = 64;  // what oneDNN's own allocations use
+
+  // A memory for an activation at the plan's next arena offset (or at `at`).
+  memory activation(Plan& p, const memory::desc& d, size_t at = SIZE_MAX) {
+    memory m(d, ctx_->eng, nullptr);
+    if (at == SIZE_MAX) {
+      at = p.arena_bytes;
+      p.arena_bytes += (d.get_size() + kAlign - 1) / kAlign * kAlign;
+    }
+    p.acts.push_back(m);
+    p.act_offsets.push_back(at);
+    return m;
+  }
 
   std::vector<FoldedConv*> convs() {
     std::vector<FoldedConv*> v{&stem_};
@@ -147,8 +173,8 @@ class CpuFusedCnn final : public InferencePlan {
     memory w(pd.weights_desc(), ctx_->eng), b(b_md, ctx_->eng);
     reorder(w_user, w).execute(ctx_->strm, w_user, w);
     std::copy(f.b.begin(), f.b.end(), static_cast<float*>(b.get_data_handle()));
-    memory dst = sum_into ? *sum_into : memory(pd.dst_desc(), ctx_->eng);
-    p.keep.insert(p.keep.end(), {w, b, dst});
+    memory dst = sum_into ? *sum_into : activation(p, pd.dst_desc());
+    p.keep.insert(p.keep.end(), {w, b});
     p.steps.push_back({convolution_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b},
                                                  {DNNL_ARG_DST, dst}}});
     return dst;
@@ -166,7 +192,7 @@ class CpuFusedCnn final : public InferencePlan {
     }
     // Global average pool to plain [N, C, 1, 1], read as [N, C] by the dense layer.
     const memory::dims d = h.get_desc().dims();
-    memory pooled(md({d[0], d[1], 1, 1}, tag::nchw), ctx_->eng);
+    memory pooled = activation(p, md({d[0], d[1], 1, 1}, tag::nchw));
     auto pool_pd = pooling_forward::primitive_desc(
         pooling_forward::desc(prop_kind::forward_inference, algorithm::pooling_avg_exclude_padding, h.get_desc(),
                               pooled.get_desc(), {d[2], d[3]}, {d[2], d[3]}, {0, 0}, {0, 0}),
@@ -175,7 +201,7 @@ class CpuFusedCnn final : public InferencePlan {
     std::vector<Param*> dp;
     dense_->parameters(dp);
     const DenseSpec& ds = dense_->spec();
-    memory feat(md({d[0], d[1]}, tag::nc), ctx_->eng, pooled.get_data_handle());
+    memory feat = activation(p, md({d[0], d[1]}, tag::nc), p.act_offsets.back());  // pooled, read as [N, C]
     memory w(md({ds.out_features, ds.in_features}, tag::oi), ctx_->eng, dp[0]->value.data());
     memory b(md({ds.out_features}, tag::x), ctx_->eng, dp[1]->value.data());
     p.logits = memory(md({d[0], ds.out_features}, tag::nc), ctx_->eng, nullptr);
@@ -183,7 +209,6 @@ class CpuFusedCnn final : public InferencePlan {
         inner_product_forward::desc(prop_kind::forward_inference, feat.get_desc(), w.get_desc(), b.get_desc(),
                                     p.logits.get_desc()),
         ctx_->eng);
-    p.keep.insert(p.keep.end(), {pooled, feat});
     p.steps.push_back({inner_product_forward(ip_pd), {{DNNL_ARG_SRC, feat}, {DNNL_ARG_WEIGHTS, w},
                                                       {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, p.logits}}});
     ctx_->strm.wait();  // the weight reorders above
@@ -198,6 +223,11 @@ class CpuFusedCnn final : public InferencePlan {
   std::vector<Param*> params_;
   std::vector<std::pair<const float*, uint64_t>> versions_;
   PlanCache<Shape, Plan> plans_;
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::unique_ptr<char, Free> arena_;
+  size_t arena_bytes_ = 0;
 };
 
 }  // namespace
