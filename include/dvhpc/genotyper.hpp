@@ -6,6 +6,10 @@
 //   sites whose RNN GQ < model.cnn_gq_threshold
 //     -> pileup images (Kokkos) -> CNN -> the site's posterior is replaced
 //
+// Each step is a method with the narrow input it needs, so the caller times
+// the stages from outside (src/call/genotype_stages.hpp: "features", "rnn",
+// "images", "cnn"); nothing here knows about stage timing.
+//
 // Weights are loaded once and stay resident on the backend (GPU when present,
 // chosen by node-local rank, else oneDNN on the CPU); descriptors and
 // primitives are cached by the backend per batch shape, so the hot path is
@@ -24,11 +28,35 @@
 
 namespace dvhpc {
 
-class StageTimes;
 namespace nn {
 class Backend;
 class Model;
 }  // namespace nn
+
+// What one sample's genotyping reads: the shard's reads and reference, and the sites.
+struct GenotypeInput {
+  const ReadBatch& batch;
+  const Region& window;     // the reads' span (the shard with its margins)
+  const std::string& ref;   // reference bases of `window`
+  const std::vector<Candidate>& sites;
+};
+
+// Every example of the sites (one per alt, one per alt pair) with its count features.
+struct RnnExamples {
+  std::vector<ExampleQuery> queries;
+  std::vector<float> features;          // [examples, feature_window, channels]
+  std::vector<ExampleSupport> support;  // realigned read support (AD at indel sites)
+};
+
+// The sites whose RNN GQ is below model.cnn_gq_threshold, their examples,
+// and the groups of nearby examples they go through the CNN in.
+struct CnnExamples {
+  std::vector<Candidate> sites;
+  std::vector<size_t> index;  // of each in the input sites
+  std::vector<ExampleQuery> queries;
+  std::vector<std::pair<size_t, size_t>> groups;  // [begin, end) of queries; a site's examples stay together
+  std::vector<float> probs;   // [queries, 3], filled group by group by cnn()
+};
 
 struct GenotyperStats {
   int64_t sites = 0, examples = 0, cnn_sites = 0, cnn_examples = 0;
@@ -42,8 +70,19 @@ class Genotyper {
   Genotyper(const Config& cfg, int local_rank);
   ~Genotyper();
 
-  std::vector<GenotypeCall> genotype(const ReadBatch& batch, const Region& window, const std::string& ref,
-                                     const std::vector<Candidate>& sites, StageTimes& times);
+  // Count features of every example (Kokkos).
+  RnnExamples features(const GenotypeInput& in);
+  // The RNN on every example -> one call per site (AD from realignment at indel sites).
+  std::vector<GenotypeCall> rnn(const GenotypeInput& in, const RnnExamples& ex);
+  // The sites the CNN re-examines (none when the CNN is off).
+  CnnExamples hard_sites(const GenotypeInput& in, const std::vector<GenotypeCall>& calls) const;
+  // Pileup images of one group of hard examples, as NCHW floats into `nchw`
+  // (reused from group to group: no fresh pages per group).
+  void images(const GenotypeInput& in, const CnnExamples& hard, size_t group, std::vector<float>& nchw);
+  // The CNN on one group's images.
+  void cnn(CnnExamples& hard, size_t group, const std::vector<float>& nchw);
+  // The hard sites' calls replaced by the CNN's (their realigned AD kept).
+  void merge(CnnExamples& hard, std::vector<GenotypeCall>& calls);
 
   const GenotyperStats& stats() const { return stats_; }
   std::string backend_name() const;
@@ -57,6 +96,8 @@ class Genotyper {
 
   Config cfg_;
   PileupBuilder builder_;
+  std::vector<uint8_t> image_bytes_;  // workspace of images()
+  std::vector<float> unused_features_;
   std::unique_ptr<nn::Backend> be_;
   std::unique_ptr<nn::Model> rnn_, cnn_;
   GenotyperStats stats_;

@@ -16,6 +16,7 @@
 #include "call_outputs.hpp"
 #include "call_records.hpp"
 #include "candidate_records.hpp"
+#include "genotype_stages.hpp"
 #include "shard_cache.hpp"
 #include "dvhpc/build_info.hpp"
 #include "dvhpc/genotyper.hpp"
@@ -66,7 +67,7 @@ DVHPC_COMMAND(run_call, "call",
         // Every sample is genotyped at the union of the samples' candidate sites.
         std::vector<std::vector<GenotypeCall>> calls;
         for (size_t s = 0; s < w.batches.size(); ++s)
-          calls.push_back(genotyper->genotype(w.batches[s], w.shard.padded, w.seq, union_sites, times));
+          calls.push_back(genotype_sample(*genotyper, {w.batches[s], w.shard.padded, w.seq, union_sites}, times));
         std::string call_vcf;
         CallColumns cols;
         {

@@ -14,7 +14,6 @@
 #include "dvhpc/nn/serialization.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
-#include "dvhpc/timer.hpp"
 
 namespace dvhpc {
 namespace {
@@ -119,82 +118,86 @@ std::vector<float> Genotyper::predict(nn::Model& m, const std::vector<float>& x,
   return probs;
 }
 
-std::vector<GenotypeCall> Genotyper::genotype(const ReadBatch& batch, const Region& window, const std::string& ref,
-                                              const std::vector<Candidate>& sites, StageTimes& times) {
-  if (sites.empty()) return {};
-  std::vector<ExampleQuery> qs = example_queries(sites);
+static std::vector<int32_t> example_sites(const std::vector<ExampleQuery>& qs) {
   std::vector<int32_t> which;
   for (const auto& q : qs) which.push_back(q.site);
-  std::vector<uint8_t> no_images;
-  std::vector<float> features;
-  std::vector<ExampleSupport> support;
-  {
-    ScopedStage st(times, "features");
-    builder_.build(batch, window, ref, sites, qs, no_images, features, false, &support);
-  }
-  std::vector<float> probs;
-  {
-    ScopedStage st(times, "rnn");
-    probs = predict(*rnn_, features, static_cast<int64_t>(qs.size()),
-                    {cfg_.pileup.feature_window, kNumFeatureChannels});
-  }
-  std::vector<GenotypeCall> calls = site_calls(sites, qs, probs, which);
-  add_realigned_ad(sites, qs, support, calls);
-  stats_.sites += static_cast<int64_t>(sites.size());
-  stats_.examples += static_cast<int64_t>(qs.size());
-  if (!cnn_) return calls;
+  return which;
+}
 
-  // Hard sites: re-examined by the CNN on pileup images.
-  std::vector<Candidate> hard;
-  std::vector<size_t> hard_index;
-  for (size_t s = 0; s < sites.size(); ++s)
+RnnExamples Genotyper::features(const GenotypeInput& in) {
+  RnnExamples ex;
+  if (in.sites.empty()) return ex;
+  ex.queries = example_queries(in.sites);
+  std::vector<uint8_t> no_images;
+  builder_.build(in.batch, in.window, in.ref, in.sites, ex.queries, no_images, ex.features, false, &ex.support);
+  return ex;
+}
+
+std::vector<GenotypeCall> Genotyper::rnn(const GenotypeInput& in, const RnnExamples& ex) {
+  if (in.sites.empty()) return {};
+  const std::vector<float> probs = predict(*rnn_, ex.features, static_cast<int64_t>(ex.queries.size()),
+                                          {cfg_.pileup.feature_window, kNumFeatureChannels});
+  std::vector<GenotypeCall> calls = site_calls(in.sites, ex.queries, probs, example_sites(ex.queries));
+  add_realigned_ad(in.sites, ex.queries, ex.support, calls);
+  stats_.sites += static_cast<int64_t>(in.sites.size());
+  stats_.examples += static_cast<int64_t>(ex.queries.size());
+  return calls;
+}
+
+CnnExamples Genotyper::hard_sites(const GenotypeInput& in, const std::vector<GenotypeCall>& calls) const {
+  CnnExamples hard;
+  if (!cnn_) return hard;
+  for (size_t s = 0; s < in.sites.size(); ++s)
     if (calls[s].gq < cfg_.model.cnn_gq_threshold) {
-      hard.push_back(sites[s]);
-      hard_index.push_back(s);
+      hard.sites.push_back(in.sites[s]);
+      hard.index.push_back(s);
     }
-  if (hard.empty()) return calls;
-  std::vector<ExampleQuery> hq = example_queries(hard);
-  std::vector<int32_t> hwhich;
-  for (const auto& q : hq) hwhich.push_back(q.site);
-  const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
-  const size_t image_size = static_cast<size_t>(H * W * C);
+  hard.queries = example_queries(hard.sites);
+  hard.probs.assign(hard.queries.size() * 3, 0.0f);
   // Images go through in groups of nearby sites, so memory stays bounded
   // however large the shard. On the CPU small groups are also much faster:
   // oneDNN's convolutions stay in cache (measured on 8 Mb at 30x with 2 Mb
   // shards: 32 examples per group 2.2 s of CNN, 256 per group 5.9 s). GPUs
   // want large batches: there the group is model.batch_size.
   const size_t kGroup = gpu_ ? static_cast<size_t>(std::max(1, cfg_.model.batch_size)) : 32;
-  std::vector<float> hprobs(hq.size() * 3);
-  std::vector<uint8_t> images;
-  std::vector<float> x, unused;
-  for (size_t g0 = 0; g0 < hq.size();) {
-    size_t g1 = std::min(hq.size(), g0 + kGroup);
-    while (g1 < hq.size() && hq[g1].site == hq[g1 - 1].site) ++g1;  // keep a site's examples together
-    const std::vector<ExampleQuery> part(hq.begin() + static_cast<std::ptrdiff_t>(g0),
-                                         hq.begin() + static_cast<std::ptrdiff_t>(g1));
-    const size_t n = part.size();
-    {
-      ScopedStage st(times, "images");
-      images.clear();
-      builder_.build(batch, window, ref, hard, part, images, unused, true);
-      x.resize(n * image_size);
-      for (size_t e = 0; e < n; ++e) image_to_nchw(images.data() + e * image_size, H, W, C, x.data() + e * image_size);
-    }
-    {
-      ScopedStage st(times, "cnn");
-      std::vector<float> p = predict(*cnn_, x, static_cast<int64_t>(n), {C, H, W});
-      std::copy(p.begin(), p.end(), hprobs.begin() + static_cast<std::ptrdiff_t>(g0 * 3));
-    }
+  const auto& q = hard.queries;
+  for (size_t g0 = 0; g0 < q.size();) {
+    size_t g1 = std::min(q.size(), g0 + kGroup);
+    while (g1 < q.size() && q[g1].site == q[g1 - 1].site) ++g1;  // keep a site's examples together
+    hard.groups.emplace_back(g0, g1);
     g0 = g1;
   }
-  std::vector<GenotypeCall> hcalls = site_calls(hard, hq, hprobs, hwhich);
-  for (size_t i = 0; i < hard.size(); ++i) {
-    hcalls[i].realigned_ad = std::move(calls[hard_index[i]].realigned_ad);
-    calls[hard_index[i]] = std::move(hcalls[i]);
+  return hard;
+}
+
+void Genotyper::images(const GenotypeInput& in, const CnnExamples& hard, size_t group, std::vector<float>& x) {
+  const auto [g0, g1] = hard.groups[group];
+  const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
+  const size_t image_size = static_cast<size_t>(H * W * C), n = g1 - g0;
+  const std::vector<ExampleQuery> part(hard.queries.begin() + static_cast<std::ptrdiff_t>(g0),
+                                       hard.queries.begin() + static_cast<std::ptrdiff_t>(g1));
+  image_bytes_.clear();
+  builder_.build(in.batch, in.window, in.ref, hard.sites, part, image_bytes_, unused_features_, true);
+  x.resize(n * image_size);
+  for (size_t e = 0; e < n; ++e) image_to_nchw(image_bytes_.data() + e * image_size, H, W, C, x.data() + e * image_size);
+}
+
+void Genotyper::cnn(CnnExamples& hard, size_t group, const std::vector<float>& nchw) {
+  const auto [g0, g1] = hard.groups[group];
+  const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
+  const std::vector<float> p = predict(*cnn_, nchw, static_cast<int64_t>(g1 - g0), {C, H, W});
+  std::copy(p.begin(), p.end(), hard.probs.begin() + static_cast<std::ptrdiff_t>(g0 * 3));
+}
+
+void Genotyper::merge(CnnExamples& hard, std::vector<GenotypeCall>& calls) {
+  if (hard.sites.empty()) return;
+  std::vector<GenotypeCall> hcalls = site_calls(hard.sites, hard.queries, hard.probs, example_sites(hard.queries));
+  for (size_t i = 0; i < hard.sites.size(); ++i) {
+    hcalls[i].realigned_ad = std::move(calls[hard.index[i]].realigned_ad);
+    calls[hard.index[i]] = std::move(hcalls[i]);
   }
-  stats_.cnn_sites += static_cast<int64_t>(hard.size());
-  stats_.cnn_examples += static_cast<int64_t>(hq.size());
-  return calls;
+  stats_.cnn_sites += static_cast<int64_t>(hard.sites.size());
+  stats_.cnn_examples += static_cast<int64_t>(hard.queries.size());
 }
 
 }  // namespace dvhpc
