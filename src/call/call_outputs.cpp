@@ -1,5 +1,7 @@
 #include "call_outputs.hpp"
 
+#include <cstdlib>
+
 #include "dvhpc/build_info.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/h5_file.hpp"
@@ -131,6 +133,10 @@ void CallOutputs::write_h5(const PieceLayout& rows) {
   f.create_group("/calls");
   strings("contig", &Held::width_contig, "/calls/contig");
   column("pos", H5T_NATIVE_INT64, {}, "/calls/pos");
+  // Fault injection (tests/cli/call_outputs.sh): this rank fails between two
+  // collective writes, while the others wait in the next one.
+  if (const char* f = std::getenv("DVHPC_FAULT_IN_H5_WRITE"); f && std::atoi(f) == comm.rank())
+    throw Error(ErrorKind::Output, "DVHPC_FAULT_IN_H5_WRITE: injected failure inside the HDF5 write");
   strings("ref", &Held::width_ref, "/calls/ref");
   strings("alt", &Held::width_alt, "/calls/alt");
   column("qual", H5T_NATIVE_FLOAT, {}, "/calls/qual");

@@ -85,5 +85,20 @@ for np in 1 2; do
   fi
   ls past.* > /dev/null 2>&1 && fail "output left after the region error"
 done
+# A rank that fails inside the collective HDF5 write (the others wait in the
+# next collective): the job ends with its message, nothing under a final name.
+for r in 0 1; do
+  start=$(date +%s)
+  msg=$(DVHPC_FAULT_IN_H5_WRITE=$r timeout 60 mpirun -np 2 --oversubscribe "$bin" call "${base[@]}" --set output=fw 2>&1)
+  rc=$?
+  took=$(( $(date +%s) - start ))
+  if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "rank $r.*injected failure inside the HDF5 write" <<<"$msg"; then
+    echo "ok   failure on rank $r inside the HDF5 write ends the job in ${took} s: $(grep -m1 'dvhpc: error' <<<"$msg")"
+  else
+    fail "failure on rank $r inside the HDF5 write (rc=$rc, ${took} s): $(grep -m2 -i error <<<"$msg")"
+  fi
+  ls fw.vcf.gz fw.h5 > /dev/null 2>&1 && fail "final outputs present after the failed write (rank $r)"
+  rm -rf fw.*
+done
 echo "$fails failure(s)"
 [ $fails -eq 0 ]
