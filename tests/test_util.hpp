@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace dvhpc::test {
@@ -36,6 +37,12 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A whole file's bytes ("" when it cannot be read).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 inline bool shared_data_available() {
   return std::filesystem::exists(std::string(DVHPC_SHARED_DATA) + "/na12878_hg19_chr20_10mb_illumina");

@@ -12,16 +12,10 @@
 #include "test_util.hpp"
 
 using namespace dvhpc;
+using dvhpc::test::slurp;
 using dvhpc::test::TempDir;
 
 namespace {
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Two shards: many short records (several blocks each) and one record longer than a block.
 std::vector<std::string> shard_texts() {
   std::string a, b;

@@ -9,17 +9,11 @@
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/vcf_writer.hpp"
+#include "test_util.hpp"
 
 using namespace dvhpc;
+using dvhpc::test::slurp;
 
-namespace {
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 TEST_CASE("write_vcf_collective: byte-identical to a single writer, shards in order") {
   Comm w = Comm::world();
