@@ -19,7 +19,7 @@
 #include "genotype_stages.hpp"
 #include "shard_cache.hpp"
 #include "dvhpc/build_info.hpp"
-#include "dvhpc/genotyper.hpp"
+#include "genotyper.hpp"
 #include "dvhpc/log.hpp"
 #include "src/pipeline/shard_pipeline.hpp"
 

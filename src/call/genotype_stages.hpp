@@ -11,7 +11,7 @@
 
 #include <vector>
 
-#include "dvhpc/genotyper.hpp"
+#include "genotyper.hpp"
 #include "dvhpc/timer.hpp"
 
 namespace dvhpc {

@@ -1,4 +1,4 @@
-#include "dvhpc/genotyper.hpp"
+#include "genotyper.hpp"
 
 #include <sys/stat.h>
 
