@@ -121,6 +121,11 @@ struct SimulateConfig {
   double het_fraction = 0.6;
   uint64_t seed = 1;
   std::string variants_vcf;  // plant these variants instead of random ones
+  // Read technology: illumina (pairs: read_length, insert_*), hifi or ont
+  // (single-end long reads, sim/long_reads.hpp).
+  std::string read_model = "illumina";
+  double long_read_length = 0;      // median long-read length; 0 = the model's (hifi 16 kb, ont 18 kb)
+  double long_read_error_rate = 0;  // errors per base; 0 = the model's (hifi 0.001, ont 0.01)
 };
 
 struct Config {

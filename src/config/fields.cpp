@@ -153,6 +153,12 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(uint64_t, "simulate.seed", simulate.seed, "random seed"),
       DVHPC_FIELD(std::string, "simulate.variants_vcf", simulate.variants_vcf,
                   "VCF of variants to plant (replaces the random ones)"),
+      DVHPC_FIELD(std::string, "simulate.read_model", simulate.read_model,
+                  "illumina (pairs) | hifi | ont (single-end long reads)"),
+      DVHPC_FIELD(double, "simulate.long_read_length", simulate.long_read_length,
+                  "median long-read length (0 = model's: hifi 16k, ont 18k)"),
+      DVHPC_FIELD(double, "simulate.long_read_error_rate", simulate.long_read_error_rate,
+                  "long-read errors per base (0 = model's: hifi 0.001, ont 0.01)"),
   };
 
   // `regions:` is special: a BED path or a list of region strings.

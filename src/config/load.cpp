@@ -27,6 +27,18 @@ const std::vector<std::pair<std::string, std::string>>& presets() {
       {"accurate", "model: {cnn_gq_threshold: 40}\n"},
       // Small inputs (demo, tests): small shards so several ranks get work.
       {"demo", "partition: {shard_size: 100000, margin: 500}\n"},
+      // PacBio HiFi. Realignment off, as DeepVariant's PacBio mode: a long
+      // read's aligner alignment is already good, and on simulated HiFi at
+      // 30x (perf/RESULTS_longreads.md) the realigner lost SNP and indel F1
+      // while costing half the run time. Indel candidates need a quarter of
+      // the reads: homopolymer length errors reach 10-25% of the reads in
+      // long runs, and the Illumina-trained models call many of them at the
+      // 0.06 default (indel F1 0.94-0.96 -> 0.98; 0.35 starts losing true
+      // hets).
+      {"hifi", "assembly: {enabled: false}\ncandidates: {indel_min_fraction: 0.25}\n"},
+      // Oxford Nanopore R10.4.1: as hifi, with a higher indel fraction for
+      // its ~1% errors (simulated ONT at 30x: indel F1 0.47 -> 0.87 at 0.3).
+      {"ont", "assembly: {enabled: false}\ncandidates: {indel_min_fraction: 0.3}\n"},
   };
   return p;
 }

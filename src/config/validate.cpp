@@ -127,6 +127,11 @@ void validate(const Config& c) {
   require_range("simulate.indel_rate", c.simulate.indel_rate, 0.0, 0.5);
   if (c.simulate.coverage <= 0) bad("simulate.coverage", "must be > 0");
   if (c.simulate.read_length < 30) bad("simulate.read_length", "must be >= 30");
+  if (c.simulate.read_model != "illumina" && c.simulate.read_model != "hifi" && c.simulate.read_model != "ont")
+    bad("simulate.read_model", "must be illumina, hifi or ont, not '" + c.simulate.read_model + "'");
+  if (c.simulate.long_read_length != 0 && (c.simulate.long_read_length < 200 || c.simulate.long_read_length > 1e6))
+    bad("simulate.long_read_length", "must be 0 (the model's) or in 200..1000000");
+  require_range("simulate.long_read_error_rate", c.simulate.long_read_error_rate, 0.0, 0.2);
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
   bool ok = false;
   for (auto* l : levels) ok = ok || c.log_level == l;

@@ -54,10 +54,10 @@ void append_without_eof(std::FILE* out, const std::string& src, const std::strin
 }  // namespace
 
 std::string bam_header_text(const std::vector<BamContig>& contigs, const std::string& sample,
-                            const std::string& command_line) {
+                            const std::string& command_line, const std::string& platform) {
   std::string h = "@HD\tVN:1.6\tSO:coordinate\n";
   for (const auto& c : contigs) h += "@SQ\tSN:" + c.name + "\tLN:" + std::to_string(c.length) + "\n";
-  h += "@RG\tID:" + sample + "\tSM:" + sample + "\tPL:ILLUMINA\tLB:" + sample + "-sim\n";
+  h += "@RG\tID:" + sample + "\tSM:" + sample + "\tPL:" + platform + "\tLB:" + sample + "-sim\n";
   h += "@PG\tID:dvhpc\tPN:dvhpc\tCL:" + command_line + "\n";
   return h;
 }
@@ -75,6 +75,18 @@ void encode_read(const Fragment& f, int which, int32_t tid, const std::string& q
   const size_t aux_len = 3 + read_group.size() + 1;
   if (bam_set1(b, qname.size(), qname.c_str(), flag, tid, r.pos, 60, r.cigar.size(), r.cigar.data(), tid, m.pos,
                tlen, r.seq.size(), r.seq.c_str(), r.qual.c_str(), aux_len) < 0)
+    throw Error(ErrorKind::Internal, "bam_set1 failed for read " + qname);
+  if (bam_aux_append(b, "RG", 'Z', static_cast<int>(read_group.size() + 1),
+                     reinterpret_cast<const uint8_t*>(read_group.c_str())) < 0)
+    throw Error(ErrorKind::Internal, "bam_aux_append failed for read " + qname);
+}
+
+void encode_single_read(const SimRead& r, bool reverse, int32_t tid, const std::string& qname,
+                        const std::string& read_group, bam1_t* b) {
+  const uint16_t flag = reverse ? BAM_FREVERSE : 0;
+  const size_t aux_len = 3 + read_group.size() + 1;
+  if (bam_set1(b, qname.size(), qname.c_str(), flag, tid, r.pos, 60, r.cigar.size(), r.cigar.data(), -1, -1, 0,
+               r.seq.size(), r.seq.c_str(), r.qual.c_str(), aux_len) < 0)
     throw Error(ErrorKind::Internal, "bam_set1 failed for read " + qname);
   if (bam_aux_append(b, "RG", 'Z', static_cast<int>(read_group.size() + 1),
                      reinterpret_cast<const uint8_t*>(read_group.c_str())) < 0)

@@ -17,6 +17,7 @@
 #include "dvhpc/progress.hpp"
 #include "dvhpc/reference.hpp"
 #include "dvhpc/sim/bam_writer.hpp"
+#include "dvhpc/sim/long_reads.hpp"
 #include "dvhpc/sim/random_genome.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/vcf_writer.hpp"
@@ -89,8 +90,16 @@ DVHPC_COMMAND(run_simulate, "simulate",
   std::vector<Shard> as_shards;
   for (const auto& s : spans) as_shards.push_back(Shard{s.index, s.span, s.span});
   const std::vector<int64_t> mine = assign_shards(as_shards, weights, comm.size())[static_cast<size_t>(comm.rank())];
-  log::info("{} span(s) over {:.2f} Mb, {}x of {} bp pairs; rank 0 has {} span(s)", spans.size(), total_bases / 1e6,
-            cfg.simulate.coverage, cfg.simulate.read_length, mine.size());
+  std::string platform = "ILLUMINA", reads_kind = std::to_string(cfg.simulate.read_length) + " bp pairs";
+  if (cfg.simulate.read_model != "illumina") {
+    const auto p = sim::LongReadProfile::make(cfg.simulate.read_model, cfg.simulate.long_read_length,
+                                              cfg.simulate.long_read_error_rate);
+    platform = p.platform;
+    reads_kind = cfg.simulate.read_model + " reads (median " + std::to_string(static_cast<int64_t>(p.median_length)) +
+                 " bp, " + std::to_string(p.nominal_error_rate()) + " errors per base)";
+  }
+  log::info("{} span(s) over {:.2f} Mb, {}x of {}; rank 0 has {} span(s)", spans.size(), total_bases / 1e6,
+            cfg.simulate.coverage, reads_kind, mine.size());
 
   // Temporary names share rank 0's pid so rank 0 can find every part.
   const std::string tag = comm.broadcast(std::to_string(::getpid()), 0);
@@ -106,7 +115,7 @@ DVHPC_COMMAND(run_simulate, "simulate",
     // Level 1: random base qualities dominate the size, so level 4 saves
     // about 1% of the bytes (3 Mb at 30x, 1 thread: 70.0 vs 69.2 MB) at 1.4x the time.
     sim::BamPartWriter part(part_name(comm.rank()), threads, 1,
-                            comm.is_root() ? sim::bam_header_text(bam_contigs, sample, "dvhpc simulate " + ctx.args.config_path) : "");
+                            comm.is_root() ? sim::bam_header_text(bam_contigs, sample, "dvhpc simulate " + ctx.args.config_path, platform) : "");
     Progress progress("simulate", static_cast<int64_t>(mine.size()), "spans", comm.is_root() && cfg.progress);
     for (int64_t idx : mine) {
       {

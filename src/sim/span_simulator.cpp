@@ -27,6 +27,9 @@ struct Pending {
 // How far left of its fragment start a reverse read can begin (deletion
 // errors make it walk past the start when the fragment is one read long).
 constexpr int64_t kSlip = 32;
+// A long read's POS is its first base (no mate to its left); only a planted
+// deletion across its start moves POS right of the drawn start.
+constexpr int64_t kLongSlip = 1024;
 
 }  // namespace
 
@@ -59,6 +62,8 @@ SpanSimulator::SpanSimulator(const Reference& ref, const std::vector<Region>& re
       threads_(std::max(1, threads)),
       params_{cfg.read_length, cfg.insert_mean, cfg.insert_sd},
       errors_(cfg.read_length) {
+  if (cfg.read_model != "illumina")
+    long_ = LongReadProfile::make(cfg.read_model, cfg.long_read_length, cfg.long_read_error_rate);
   for (const auto& r : regions_) {
     int32_t tid = -1;
     for (size_t i = 0; i < ref.contigs().size(); ++i)
@@ -89,7 +94,9 @@ const std::vector<SimVariant>& SpanSimulator::variants(int64_t idx) {
 SpanStats SpanSimulator::simulate(int64_t idx, const std::function<void(const bam1_t*)>& sink) {
   const SimSpan& s = spans_[static_cast<size_t>(idx)];
   const Region& reg = s.bounds;
-  const int64_t mf = params_.max_fragment();
+  const bool is_long = long_.has_value();
+  // Longest reference span of a fragment (long reads: deletion errors add a little).
+  const int64_t mf = is_long ? long_->max_length + long_->max_length / 16 : params_.max_fragment();
   // The haplotype window: every fragment that can put a read in the span,
   // with room to spare, clipped to the region (fragments never leave it).
   const int64_t wb = std::max(reg.begin, s.span.begin - 2 * mf - kSlip);
@@ -105,10 +112,20 @@ SpanStats SpanSimulator::simulate(int64_t idx, const std::function<void(const ba
   const Haplotype h1 = build_haplotype(ref_seq, wb, vars, 1);
   const std::array<const Haplotype*, 2> haps = {&h0, &h1};
 
-  const int64_t lo = std::max(reg.begin, s.span.begin - mf - kSlip);
+  // Long reads start before the region too (virtual blocks of negative
+  // index) and are cut at its start, as they are cut at its end: coverage
+  // is then even up to both ends instead of ramping up over a read length.
+  const int64_t lead_in = is_long ? (mf + kBlock - 1) / kBlock * kBlock : 0;
+  int64_t lo = std::max(reg.begin, s.span.begin - (is_long ? kLongSlip : mf + kSlip));
+  if (lo == reg.begin) lo -= lead_in;
   const int64_t hi = std::min(reg.end, s.span.end + kSlip);
-  const int64_t b0 = (lo - reg.begin) / kBlock, b1 = (hi - 1 - reg.begin) / kBlock;
-  const double per_base = cfg_.coverage / (2.0 * cfg_.read_length);
+  auto block_of = [&](int64_t p) {  // floor division: lead-in blocks are negative
+    const int64_t d = p - reg.begin;
+    return d >= 0 ? d / kBlock : -((-d + kBlock - 1) / kBlock);
+  };
+  const int64_t b0 = block_of(lo), b1 = block_of(hi - 1);
+  const double per_base =
+      is_long ? cfg_.coverage / long_->mean_length() : cfg_.coverage / (2.0 * cfg_.read_length);
   const int32_t tid = tids_[static_cast<size_t>(s.region)];
   const uint64_t region_key = static_cast<uint64_t>(s.region);
 
@@ -132,6 +149,23 @@ SpanStats SpanSimulator::simulate(int64_t idx, const std::function<void(const ba
       SimRng rng(key(cfg_.seed, {0x66726167ULL, region_key, static_cast<uint64_t>(b), static_cast<uint64_t>(k)}));
       const int64_t start = bb + static_cast<int64_t>(rng.below(static_cast<uint64_t>(be - bb)));
       if (start < lo || start >= hi) continue;
+      if (is_long) {  // one single-end read, cut short by the region's ends
+        SimRead& rd = f.reads[0];
+        const Haplotype& h = *haps[rng.below(2)];
+        const bool reverse = rng.chance(0.5);
+        const int64_t len = long_->draw_length(rng) - std::max<int64_t>(0, reg.begin - start);
+        if (len < long_->min_length) continue;  // a lead-in read that ends before the region
+        if (!sequence_long_read(h, h.index_at(std::max(start, reg.begin)), len, *long_, rng, rd, scratch)) {
+          if (start >= s.span.begin && start < s.span.end) ++dropped[static_cast<size_t>(b - b0)];
+          continue;
+        }
+        if (rd.pos < s.span.begin || rd.pos >= s.span.end) continue;
+        qname = "sim" + std::to_string(s.region) + "_" + std::to_string(b) + "_" + std::to_string(k);
+        bam1_t* rec = bam_init1();
+        encode_single_read(rd, reverse, tid, qname, read_group_, rec);
+        out.push_back(Pending{rd.pos, b, k, 0, rec});
+        continue;
+      }
       if (!simulate_fragment(haps, start, params_, errors_, rng, f, scratch)) {
         if (start >= s.span.begin && start < s.span.end) ++dropped[static_cast<size_t>(b - b0)];
         continue;

@@ -28,15 +28,20 @@ struct BamContig {
 };
 
 // SAM header text: @HD SO:coordinate, @SQ per contig, one @RG (ID and SM =
-// sample), @PG.
+// sample, PL = platform), @PG.
 std::string bam_header_text(const std::vector<BamContig>& contigs, const std::string& sample,
-                            const std::string& command_line);
+                            const std::string& command_line, const std::string& platform = "ILLUMINA");
 
 // Fills `b` with read `which` (0 left/forward, 1 right/reverse) of `f`:
 // flags (paired, proper, strand, mate strand, read 1/2), MAPQ 60, mate
 // position, TLEN (positive on the leftmost read) and RG:Z.
 void encode_read(const Fragment& f, int which, int32_t tid, const std::string& qname,
                  const std::string& read_group, bam1_t* b);
+
+// Fills `b` with a single-end read (long reads): strand flag only, MAPQ 60,
+// no mate, RG:Z.
+void encode_single_read(const SimRead& r, bool reverse, int32_t tid, const std::string& qname,
+                        const std::string& read_group, bam1_t* b);
 
 // A BGZF file of BAM records, with the header first when `header_text` is
 // not empty (rank 0's part).

@@ -13,17 +13,21 @@
 //     maximum fragment length before it) and keeps the reads whose POS is
 //     inside it, so each read is emitted exactly once, by the span holding
 //     its POS, and concatenating spans in order gives a sorted BAM.
+//   * long reads (simulate.read_model hifi / ont) are one single-end read
+//     per fragment, starting at the fragment start (sim/long_reads.hpp).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dvhpc/config.hpp"
 #include "dvhpc/reference.hpp"
 #include "dvhpc/region.hpp"
+#include "dvhpc/sim/long_reads.hpp"
 #include "dvhpc/sim/reads.hpp"
 #include "dvhpc/sim/variants.hpp"
 
@@ -72,6 +76,7 @@ class SpanSimulator {
   int threads_;
   ReadParams params_;
   ErrorModel errors_;
+  std::optional<LongReadProfile> long_;  // simulate.read_model hifi / ont: single-end long reads
   std::map<int64_t, std::vector<SimVariant>> cache_;
 };
 
