@@ -22,15 +22,13 @@
 // template memory space, no std:: containers, no virtual calls.
 #pragma once
 
+#include "dvhpc/cigar.hpp"
 #include "kernels/types.hpp"
 
 namespace dvhpc::kernels {
 
-// BAM CIGAR op codes (htslib's BAM_CMATCH ...), repeated so kernels need no
-// htslib header.
-enum : uint32_t { kOpM = 0, kOpI = 1, kOpD = 2, kOpN = 3, kOpS = 4, kOpH = 5, kOpP = 6, kOpEq = 7, kOpX = 8 };
-
-KOKKOS_INLINE_FUNCTION bool consumes_both(uint32_t op) { return op == kOpM || op == kOpEq || op == kOpX; }
+// The CIGAR codes live in the core (dvhpc/cigar.hpp); the kernels use them unqualified.
+using namespace ::dvhpc::cigar;
 
 // Upper bound of indel events in a batch (sizes the hash map): the number of
 // I and D CIGAR ops. parallel_reduce over reads.

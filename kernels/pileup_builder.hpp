@@ -17,7 +17,7 @@
 
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/config.hpp"
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/read_batch.hpp"
 
 namespace dvhpc {

@@ -29,7 +29,7 @@
 
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/config.hpp"
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 
 namespace dvhpc {
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "dvhpc/candidates.hpp"
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/reference.hpp"
 
 namespace dvhpc {

@@ -22,7 +22,7 @@
 
 #include "dvhpc/allele_counts.hpp"
 #include "dvhpc/config.hpp"
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/read_batch.hpp"
 #include "kernels/allele_counter.hpp"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "kernels/allele_count.hpp"
+#include "dvhpc/cigar.hpp"
 
 namespace dvhpc::assembly {
 
@@ -40,16 +40,16 @@ std::vector<Window> active_windows(const ReadBatch& batch, const std::string& re
     const uint32_t c0 = batch.cigar_offset[r], c1 = batch.cigar_offset[r + 1];
     for (uint32_t k = c0; k < c1; ++k) {
       const uint32_t op = batch.cigar[k] & 0xf, len = batch.cigar[k] >> 4;
-      if (kernels::consumes_both(op)) {
+      if (cigar::consumes_both(op)) {
         rp += len;
-      } else if (op == kernels::kOpD) {
+      } else if (op == cigar::kOpD) {
         mark(rp, len);
         rp += len;
-      } else if (op == kernels::kOpN) {
+      } else if (op == cigar::kOpN) {
         rp += len;
-      } else if (op == kernels::kOpI) {
+      } else if (op == cigar::kOpI) {
         mark(rp, 0);
-      } else if (op == kernels::kOpS) {
+      } else if (op == cigar::kOpS) {
         mark(k == c0 ? rp : rp - 1, 0);
       }
     }

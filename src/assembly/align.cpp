@@ -4,13 +4,13 @@
 #include <climits>
 
 #include "dvhpc/read_batch.hpp"
-#include "kernels/allele_count.hpp"
+#include "dvhpc/cigar.hpp"
 
 namespace dvhpc::assembly {
 namespace {
 
 constexpr int kInf = 1 << 28;
-using namespace kernels;  // BAM op codes
+using namespace cigar;  // BAM op codes
 
 void push_op(std::vector<uint32_t>& cigar, uint32_t op, uint32_t len) {
   if (len == 0) return;

@@ -4,11 +4,11 @@
 #include <cstdint>
 
 #include "dvhpc/read_batch.hpp"
-#include "kernels/allele_count.hpp"
+#include "dvhpc/cigar.hpp"
 
 namespace dvhpc::assembly {
 
-using namespace kernels;  // BAM op codes, consumes_both
+using namespace cigar;  // BAM op codes, consumes_both
 
 bool consumes_ref(uint32_t op) { return consumes_both(op) || op == kOpD || op == kOpN; }
 

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "cigar_ops.hpp"
-#include "kernels/allele_count.hpp"
+#include "dvhpc/cigar.hpp"
 
 namespace dvhpc::assembly {
 namespace {
 
-using namespace kernels;  // BAM op codes, consumes_both
+using namespace cigar;  // BAM op codes, consumes_both
 
 bool consumes_query(uint32_t op) { return consumes_both(op) || op == kOpI || op == kOpS; }
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "candidate_records.hpp"
-#include "dvhpc/genotype.hpp"
+#include "dvhpc/genotype_call.hpp"
 
 namespace dvhpc {
 

@@ -8,7 +8,7 @@
 #include <iterator>
 
 #include "dvhpc/error.hpp"
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/nn/backend.hpp"
 #include "dvhpc/nn/model.hpp"
 #include "dvhpc/nn/serialization.hpp"

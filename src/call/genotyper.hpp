@@ -2,7 +2,7 @@
 //
 //   every example (one per alt, one per pair of alts at multi-allelic sites)
 //     -> pileup-count features (Kokkos) -> RNN, in batches of model.batch_size
-//     -> genotype posterior per site (genotype.hpp)
+//     -> genotype posterior per site (genotype_call.hpp)
 //   sites whose RNN GQ < model.cnn_gq_threshold
 //     -> pileup images (Kokkos) -> CNN -> the site's posterior is replaced
 //
@@ -22,7 +22,7 @@
 
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/config.hpp"
-#include "dvhpc/genotype.hpp"
+#include "dvhpc/genotype_call.hpp"
 #include "dvhpc/read_batch.hpp"
 #include "kernels/pileup_builder.hpp"
 

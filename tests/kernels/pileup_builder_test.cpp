@@ -1,14 +1,14 @@
 // Pileup images and count features on a hand-made diploid data set
-// (tests/examples/example_data.hpp): values at the candidate column follow
+// (tests/make_examples/example_data.hpp): values at the candidate column follow
 // the encoding in dvhpc/pileup_image.hpp and dvhpc/pileup_features.hpp.
 #include <doctest/doctest.h>
 
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
 #include "dvhpc/reads.hpp"
 #include "dvhpc/reference.hpp"
-#include "examples/example_data.hpp"
+#include "make_examples/example_data.hpp"
 #include "kernels/allele_counter.hpp"
 #include "kernels/pileup_builder.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "kernels/pileup_builder.hpp"
 #include "kernels/realign.hpp"

@@ -8,7 +8,7 @@
 #include "dvhpc/labels.hpp"
 #include "dvhpc/png.hpp"
 #include "dvhpc/reads.hpp"
-#include "examples/example_data.hpp"
+#include "make_examples/example_data.hpp"
 #include "kernels/allele_counter.hpp"
 
 using namespace dvhpc;

@@ -1,4 +1,4 @@
-#include "dvhpc/genotype.hpp"
+#include "dvhpc/genotype_call.hpp"
 
 #include <algorithm>
 #include <cmath>

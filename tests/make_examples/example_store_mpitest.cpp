@@ -12,7 +12,7 @@
 #include "dvhpc/error.hpp"
 #include "dvhpc/example_store.hpp"
 #include "dvhpc/make_examples.hpp"
-#include "examples/example_data.hpp"
+#include "make_examples/example_data.hpp"
 
 using namespace dvhpc;
 namespace fs = std::filesystem;

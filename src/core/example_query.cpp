@@ -1,4 +1,4 @@
-#include "dvhpc/examples.hpp"
+#include "dvhpc/example_query.hpp"
 
 namespace dvhpc {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "dvhpc/error.hpp"
-#include "dvhpc/genotype.hpp"
+#include "dvhpc/genotype_call.hpp"
 
 using namespace dvhpc;
 
