@@ -81,7 +81,7 @@ acc_dv=$(score "$tmp/c100.vcf.gz")
 acc_bc=$(score "$tmp/bc.vcf.gz")
 read -r w5 m5 <<< "$r5"; read -r w50 m50 <<< "$r50"; read -r w100 m100 <<< "$r100"; read -r w2 m2a m2b <<< "$r100x2"
 {
-  echo "## $(date -u +%F) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load before: $(cut -d' ' -f1 /proc/loadavg)"
+  echo "## $(date -u +%F) on $(getconf _NPROCESSORS_ONLN) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load before: $(cut -d' ' -f1 /proc/loadavg)"
   echo
   echo "Command: \`perf/chromosome_scale.sh\`; dvhpc $("$bin" version | head -1 | cut -d' ' -f2), bcftools $(bcftools --version | head -1 | cut -d' ' -f2); genome: \`dvhpc simulate\` random $((clen / 1000000)) Mb at 30x (seed 14), default shard size (1 Mb), 1 thread per rank. Peak RSS from GNU time per process."
   echo

@@ -37,7 +37,9 @@ class CpuBackend final : public Backend {
               if (!p) throw Error(ErrorKind::Library, "nn: out of host memory (" + std::to_string(n) + " bytes)");
               return p;
             },
-            [](void* p) { std::free(p); })) {}
+            [](void* p) { std::free(p); },
+            // Two CNN groups' input (32 images: 20 MB each) and the RNN's tensors.
+            size_t{48} << 20)) {}
 
   Device device() const override { return Device::CPU; }
   std::string name() const override { return "cpu (oneDNN)"; }

@@ -186,7 +186,9 @@ Ctx::Ctx(int dev, Precision p) : device(dev), precision(p) {
         DVHPC_CHECK_CUDA(cudaMalloc(&ptr, n));
         return ptr;
       },
-      [](void* ptr) { cudaFree(ptr); });
+      [](void* ptr) { cudaFree(ptr); },
+      // cudaMalloc is slow: cache up to 2 GB of free device blocks.
+      size_t{2} << 30);
 }
 
 Ctx::~Ctx() {
