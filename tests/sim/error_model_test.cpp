@@ -7,7 +7,7 @@
 
 #include "dvhpc/sim/error_model.hpp"
 #include "dvhpc/sim/haplotype.hpp"
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 
 using namespace dvhpc::sim;
 

@@ -3,7 +3,7 @@
 #include <htslib/sam.h>
 
 #include "dvhpc/sim/haplotype.hpp"
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 
 using namespace dvhpc::sim;
 

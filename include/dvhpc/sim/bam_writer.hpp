@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 
 struct BGZF;
 struct bam1_t;

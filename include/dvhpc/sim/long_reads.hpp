@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "dvhpc/sim/haplotype.hpp"
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 #include "dvhpc/sim/rng.hpp"
 
 namespace dvhpc::sim {

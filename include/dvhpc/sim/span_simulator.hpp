@@ -28,7 +28,7 @@
 #include "dvhpc/reference.hpp"
 #include "dvhpc/region.hpp"
 #include "dvhpc/sim/long_reads.hpp"
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 #include "dvhpc/sim/variants.hpp"
 
 struct bam1_t;

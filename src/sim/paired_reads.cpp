@@ -1,4 +1,4 @@
-#include "dvhpc/sim/reads.hpp"
+#include "dvhpc/sim/paired_reads.hpp"
 
 #include <htslib/sam.h>
 
