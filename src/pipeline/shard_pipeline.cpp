@@ -1,5 +1,9 @@
 #include "shard_pipeline.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "dvhpc/local_realigner.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/progress.hpp"
@@ -7,6 +11,21 @@
 
 namespace dvhpc {
 namespace {
+
+// Hands the heap's free pages back to the system after each shard. A shard's
+// buffers (reads, counts, images) have sizes of their own, so glibc's heap
+// fragments and keeps freed pages resident: a rank's RSS crept up by ~90 MB
+// over 50 one-Mb shards with a flat heap peak (heaptrack). malloc_trim
+// releases them, so memory follows the shard in hand; it runs only when the
+// heap holds over 64 MB free, since trimming every shard cost ~5% of the
+// time in page faults (measured on 20 Mb at 30x).
+void release_free_memory() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  if (mallinfo2().fordblks > (size_t{64} << 20)) malloc_trim(0);
+#elif defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 std::vector<Sample> open_samples(const Config& cfg, const Reference& ref) {
   std::vector<Sample> samples;
@@ -101,6 +120,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
     }
     ShardWork work{sh, seq, batches, per_sample, counters};
     on_shard(work);
+    release_free_memory();
   };
   if (dynamic) {
     WorkQueue queue(ctx_.comm);
