@@ -10,15 +10,8 @@ namespace dvhpc::assembly {
 namespace {
 
 constexpr int kInf = 1 << 28;
-using namespace cigar;  // BAM op codes
+using namespace cigar;  // BAM op codes, push_op
 
-void push_op(std::vector<uint32_t>& cigar, uint32_t op, uint32_t len) {
-  if (len == 0) return;
-  if (!cigar.empty() && (cigar.back() & 0xf) == op)
-    cigar.back() += len << 4;
-  else
-    cigar.push_back(len << 4 | op);
-}
 
 int mismatch_cost(uint8_t q) { return std::min<int>(q, kReadMaxMismatch); }
 

@@ -8,17 +8,7 @@
 namespace dvhpc::assembly {
 namespace {
 
-using namespace cigar;  // BAM op codes, consumes_both
-
-bool consumes_query(uint32_t op) { return consumes_both(op) || op == kOpI || op == kOpS; }
-
-void push_op(std::vector<uint32_t>& cigar, uint32_t op, uint32_t len) {
-  if (len == 0) return;
-  if (!cigar.empty() && (cigar.back() & 0xf) == op)
-    cigar.back() += len << 4;
-  else
-    cigar.push_back(len << 4 | op);
-}
+using namespace cigar;  // BAM op codes, consumes_*, push_op
 
 // Splits the ops into those of read bases [0, qb), [qb, qe) and [qe, m).
 // An op that consumes no read base (D, N, H) belongs to the part whose
