@@ -47,7 +47,7 @@ TEST_CASE("normalize: a dinucleotide deletion in CACACA left-aligns through the 
   CHECK(str(n.normalize("chr1", 25, "aca", "a")) == "23:CCA>C");
 }
 
-TEST_CASE("normalize: MNPs split into SNPs; ref == alt gives nothing; SNPs untouched") {
+TEST_CASE("normalize: MNPs split into SNPs, ref == alt gives nothing, SNPs untouched") {
   TempDir dir;
   Reference ref(test::write_fasta(dir, "r.fa", {{"chr1", kSeq}}));
   AlleleNormalizer n(&ref);

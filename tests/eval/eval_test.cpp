@@ -116,7 +116,7 @@ TEST_CASE("eval: without the reference, indels in repeats written differently do
   CHECK(format_eval_table(r).find("NOT left-aligned") != std::string::npos);
 }
 
-TEST_CASE("eval: without a BED every record counts; BED intervals are 0-based half-open on POS") {
+TEST_CASE("eval: without a BED every record counts, BED intervals are 0-based half-open on POS") {
   Fixture f;
   f.in.bed.clear();
   CHECK(row(evaluate(f.in), VariantType::SNP, "ALL").tp == 5);  // + pos 50

@@ -20,7 +20,7 @@ std::string error_of(const std::vector<ContigInfo>& reads, const std::map<std::s
 }
 }  // namespace
 
-TEST_CASE("contigs: identical names match; extra reads contigs are ignored") {
+TEST_CASE("contigs: identical names match, extra reads contigs are ignored") {
   auto m = match_contigs({{"chr1", 9}, {"chr20", 1000}}, kRef, {}, false, "x.bam", "ref.fa");
   CHECK(m.reads_tid("chr20") == 1);
   CHECK(m.reads_tid("chr19") == -1);

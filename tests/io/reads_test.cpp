@@ -91,7 +91,7 @@ TEST_CASE("reads: the batch is a struct of arrays with CIGAR, base codes, qualit
   CHECK(b.name_hash[0] != b.name_hash[1]);
 }
 
-TEST_CASE("reads: region queries return only overlapping reads; a contig without reads gives none") {
+TEST_CASE("reads: region queries return only overlapping reads, a contig without reads gives none") {
   Fixture fx;
   const auto bam = dvhpc::test::write_reads(
       fx.dir, "q.bam", fx.sq,

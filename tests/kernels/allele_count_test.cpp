@@ -61,7 +61,7 @@ TEST_CASE("allele_count: bases per strand, minimum base quality") {
   CHECK(c.indels.empty());
 }
 
-TEST_CASE("allele_count: deletions of different lengths are different alleles; spans count in depth") {
+TEST_CASE("allele_count: deletions of different lengths are different alleles, spans count in depth") {
   auto c = run({make_read("chr1", 5, "TCGTA", "2M1D3M"), make_read("chr1", 5, "TCGTA", "2M1D3M", 0x10),
                 make_read("chr1", 5, "TCTA", "2M2D2M")})
                .counts;

@@ -43,7 +43,7 @@ TEST_CASE("SpillWriter/SpillReader round trip") {
   CHECK_THROWS_AS(r.section("nope"), Error);
 }
 
-TEST_CASE("SpillReader rejects truncated and foreign files; an uncommitted writer leaves nothing") {
+TEST_CASE("SpillReader rejects truncated and foreign files, an uncommitted writer leaves nothing") {
   TempDir d;
   const std::string path = d.file("s.spill");
   {

@@ -154,7 +154,7 @@ TEST_CASE("long reads: HiFi ~0.1% and ONT ~1% errors, mostly homopolymer indels,
   CHECK(hifi4.rate() < 5 * hifi.rate());
 }
 
-TEST_CASE("long reads: planted variants show in the CIGAR; reads stop at the haplotype's end") {
+TEST_CASE("long reads: planted variants show in the CIGAR, reads stop at the haplotype's end") {
   std::string ref = runs_genome(60000, 21);
   // A SNP, a 5 bp insertion and a 7 bp deletion, homozygous.
   std::vector<SimVariant> vars;

@@ -75,7 +75,7 @@ TEST_CASE("SpanSimulator: coverage and insert size match the config") {
   CHECK(run.variants > 250);  // 1.5e-3 per base over 300 kb = ~450
 }
 
-TEST_CASE("SpanSimulator: same seed, same bytes at any thread count; small spans emit each read once; new seed, new reads") {
+TEST_CASE("SpanSimulator: same seed, same bytes at any thread count, small spans emit each read once, new seed, new reads") {
   test::TempDir dir;
   write_random_fasta(dir.file("g.fa"), "sim1", 120000, 9);
   Reference ref(dir.file("g.fa"));
