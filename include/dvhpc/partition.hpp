@@ -12,8 +12,9 @@
 //                                                                  balanced by weight)
 //
 // Each rank gets a *contiguous* run of shards in genome order, balanced by
-// estimated read count (from the BAM index), so every rank's output is one
-// sorted slice and the final merge is a concatenation in rank order.
+// estimated read count (from the BAM index), so each rank reads one stretch
+// of the BAM. The outputs do not depend on it: they are placed by shard
+// index (ordered_pieces.hpp), which also serves the dynamic schedule.
 #pragma once
 
 #include <cstdint>
