@@ -34,6 +34,11 @@ namespace dvhpc {
 
 class Comm;
 
+// Fixed-length string rows: the longest of `v` (at least 1), and rows
+// [row0, row0 + n) of `v` NUL-padded to `width` bytes each into `out`.
+int64_t widest(const std::vector<std::string>& v);
+void copy_padded(const std::vector<std::string>& v, int64_t row0, int64_t n, int64_t width, char* out);
+
 class H5File {
  public:
   H5File(const Comm& comm, std::string path);

@@ -30,6 +30,10 @@ struct PieceLayout {
 std::vector<PieceLayout> layout_pieces(const Comm& comm, const std::vector<int64_t>& keys,
                                        const std::vector<std::vector<int64_t>>& sizes);
 
+// Collective: one piece per rank, `local` long, in rank order (outputs that
+// are not per shard, such as a rank's in-memory rows).
+PieceLayout rank_order_layout(const Comm& comm, int64_t local);
+
 // Copies bytes [offset, offset + n) of this rank's piece `i` into `out`.
 using PieceReader = std::function<void(size_t i, int64_t offset, int64_t n, char* out)>;
 

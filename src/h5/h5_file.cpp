@@ -70,15 +70,7 @@ void H5File::write_rows(const std::string& name, hid_t type, const T* data, int6
 
 void H5File::write_nd(const std::string& name, hid_t type, const void* data, int64_t local_rows,
                       const std::vector<int64_t>& row_shape) {
-  // One piece per rank, in rank order.
-  std::vector<int64_t> counts = comm_.allgather(local_rows);
-  PieceLayout rows;
-  rows.offsets.push_back(0);
-  rows.sizes.push_back(local_rows);
-  for (int r = 0; r < comm_.size(); ++r) {
-    if (r < comm_.rank()) rows.offsets[0] += counts[r];
-    rows.total += counts[r];
-  }
+  const PieceLayout rows = rank_order_layout(comm_, local_rows);
   size_t row_bytes = H5Tget_size(type);
   for (int64_t d : row_shape) row_bytes *= static_cast<size_t>(d);
   write_ordered(name, type, row_shape, rows, [&](size_t, int64_t row0, int64_t n, void* out) {
@@ -211,16 +203,22 @@ void H5File::write_column(const std::string& n, const std::vector<double>& v) {
   write_rows(n, H5T_NATIVE_DOUBLE, v.data(), static_cast<int64_t>(v.size()), 1);
 }
 
-void H5File::write_column(const std::string& n, const std::vector<std::string>& v) {
+int64_t widest(const std::vector<std::string>& v) {
   size_t width = 1;
   for (const auto& s : v) width = std::max(width, s.size());
-  width = static_cast<size_t>(comm_.allreduce_max(static_cast<double>(width)));
-  std::vector<char> packed(v.size() * width, '\0');
-  for (size_t i = 0; i < v.size(); ++i) std::memcpy(&packed[i * width], v[i].data(), v[i].size());
-  H5Handle type{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(type.id, width);
-  H5Tset_strpad(type.id, H5T_STR_NULLPAD);
-  write_rows(n, type.id, packed.data(), static_cast<int64_t>(v.size()), 1);
+  return static_cast<int64_t>(width);
+}
+
+void copy_padded(const std::vector<std::string>& v, int64_t row0, int64_t n, int64_t width, char* out) {
+  std::memset(out, 0, static_cast<size_t>(n * width));
+  for (int64_t j = 0; j < n; ++j) v[static_cast<size_t>(row0 + j)].copy(out + j * width, static_cast<size_t>(width));
+}
+
+void H5File::write_column(const std::string& n, const std::vector<std::string>& v) {
+  write_ordered_strings(n, widest(v), rank_order_layout(comm_, static_cast<int64_t>(v.size())),
+                        [&](size_t, int64_t row0, int64_t k, int64_t width, char* out) {
+                          copy_padded(v, row0, k, width, out);
+                        });
 }
 
 void H5File::write_matrix(const std::string& n, const std::vector<double>& v, int64_t cols) {

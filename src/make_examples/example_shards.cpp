@@ -116,30 +116,12 @@ void write_datasets(const Comm& comm, const std::string& path, const Config& cfg
 }  // namespace
 
 void write_example_store(const Comm& comm, const std::string& path, const ExampleBuffer& b, const Config& cfg) {
-  // One piece per rank, in rank order.
-  const int64_t n = static_cast<int64_t>(b.size());
-  std::vector<int64_t> counts = comm.allgather(n);
-  PieceLayout rows;
-  rows.offsets = {0};
-  rows.sizes = {n};
-  for (int r = 0; r < comm.size(); ++r) {
-    if (r < comm.rank()) rows.offsets[0] += counts[r];
-    rows.total += counts[r];
-  }
+  const PieceLayout rows = rank_order_layout(comm, static_cast<int64_t>(b.size()));
   std::vector<int64_t> widths;
   for (const Column& c : columns(cfg))
-    if (c.kind == Column::STR) {
-      int64_t w = 1;
-      for (const auto& s : strings_of(b, c.name)) w = std::max<int64_t>(w, static_cast<int64_t>(s.size()));
-      widths.push_back(w);
-    }
+    if (c.kind == Column::STR) widths.push_back(widest(strings_of(b, c.name)));
   write_datasets(comm, path, cfg, rows, widths, [&](const Column& c, size_t, int64_t r0, int64_t k, int64_t w, char* o) {
-    if (c.kind == Column::STR) {
-      const auto& v = strings_of(b, c.name);
-      std::fill(o, o + k * w, '\0');
-      for (int64_t j = 0; j < k; ++j) v[r0 + j].copy(o + j * w, v[r0 + j].size());
-      return;
-    }
+    if (c.kind == Column::STR) return copy_padded(strings_of(b, c.name), r0, k, w, o);
     const size_t row_bytes = numeric_of(b, c.name).second / std::max<size_t>(1, b.size());
     std::memcpy(o, static_cast<const char*>(numeric_of(b, c.name).first) + r0 * row_bytes, k * row_bytes);
   });

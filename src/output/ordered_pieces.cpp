@@ -50,6 +50,18 @@ std::vector<PieceLayout> layout_pieces(const Comm& comm, const std::vector<int64
   return out;
 }
 
+PieceLayout rank_order_layout(const Comm& comm, int64_t local) {
+  const std::vector<int64_t> counts = comm.allgather(local);
+  PieceLayout rows;
+  rows.offsets = {0};
+  rows.sizes = {local};
+  for (int r = 0; r < comm.size(); ++r) {
+    if (r < comm.rank()) rows.offsets[0] += counts[r];
+    rows.total += counts[r];
+  }
+  return rows;
+}
+
 namespace {
 // Bytes per MPI-IO call: bounded memory and well under MPI's int count.
 constexpr int64_t kChunk = int64_t{8} << 20;
