@@ -20,22 +20,24 @@ class Comm;
 
 class ExampleShards {
  public:
-  // Collective: makes a fresh spill directory next to `store_path`.
-  ExampleShards(const Comm& comm, const std::string& store_path);
+  // Collective: makes a fresh spill directory next to `store_path`; `cfg`
+  // (pileup geometry, provenance) is kept by reference.
+  ExampleShards(const Comm& comm, const std::string& store_path, const Config& cfg);
   // Removes the spill directory (rank 0).
   ~ExampleShards();
   // Spills one shard's examples and clears `buf`.
   void spill(int64_t shard, ExampleBuffer& buf);
   // Collective: writes the store (schema in example_store.hpp) at `store_path`.
-  void write_store(const Config& cfg);
+  void write_store();
 
  private:
   std::string path(int64_t shard) const;
   const Comm& comm_;
+  const Config& cfg_;
   std::string store_path_, dir_;
   struct Held {
     int64_t shard = 0, rows = 0;
-    std::vector<int64_t> widths;  // of the string columns
+    std::vector<int64_t> widths;  // of the string columns, in column order
   };
   std::vector<Held> held_;
 };

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,10 @@ struct SpillSection {
   int64_t rows = 0;        // kinds 1 and 2
   int64_t row_bytes = 0;   // kinds 1 and 2 (strings: the width)
 };
+
+// The section `name` of a spill file's index; Error(Input) naming `path` if absent.
+const SpillSection& find_section(const std::vector<SpillSection>& index, const std::string& name,
+                                 const std::string& path);
 
 class SpillWriter {
  public:
@@ -44,6 +50,8 @@ class SpillWriter {
   }
   void add_strings(const std::string& name, const std::vector<std::string>& v);
   void commit();
+  // The sections written (sizes, rows, widths), so the writer need not read the file back.
+  const std::vector<SpillSection>& sections() const { return index_; }
 
  private:
   void put(const void* data, int64_t n);
@@ -76,6 +84,25 @@ class SpillReader {
   std::string path_;
   std::FILE* fp_ = nullptr;
   std::vector<SpillSection> index_;
+};
+
+// Reads held shards piece after piece, opening each spill file once per run
+// of reads from it (the ordered writers read a shard's rows in order).
+class SpillCursor {
+ public:
+  explicit SpillCursor(std::function<std::string(int64_t)> path_of) : path_of_(std::move(path_of)) {}
+  const SpillReader& at(int64_t shard) {
+    if (shard != shard_ || !reader_) {
+      reader_ = std::make_unique<SpillReader>(path_of_(shard));
+      shard_ = shard;
+    }
+    return *reader_;
+  }
+
+ private:
+  std::function<std::string(int64_t)> path_of_;
+  std::unique_ptr<SpillReader> reader_;
+  int64_t shard_ = -1;
 };
 
 }  // namespace dvhpc

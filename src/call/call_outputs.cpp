@@ -19,24 +19,6 @@ namespace {
 constexpr const char* kCandidates = "candidates.vcf";
 constexpr const char* kCalls = "calls.vcf";
 
-// Opens a held shard's spill file at most once per run of reads from it.
-class SpillCursor {
- public:
-  explicit SpillCursor(const ShardCache& cache) : cache_(cache) {}
-  const SpillReader& at(int64_t shard) {
-    if (shard != shard_ || !reader_) {
-      reader_ = std::make_unique<SpillReader>(cache_.path(shard));
-      shard_ = shard;
-    }
-    return *reader_;
-  }
-
- private:
-  const ShardCache& cache_;
-  std::unique_ptr<SpillReader> reader_;
-  int64_t shard_ = -1;
-};
-
 }  // namespace
 
 CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
@@ -64,27 +46,33 @@ void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const s
   w.add_rows("genotypes", cols.genotypes, ns);
   w.add_rows("probabilities", cols.probabilities, ns * 3);
   w.commit();
-  hold(shard);
+  hold(shard, w.sections());
 }
 
 bool CallOutputs::restore(int64_t shard) {
-  if (!SpillReader::valid(cache_.path(shard))) return false;
-  hold(shard);
+  std::unique_ptr<SpillReader> r;
+  try {
+    r = std::make_unique<SpillReader>(cache_.path(shard));
+  } catch (const Error&) {
+    return false;  // none, or damaged: the shard is computed again
+  }
+  hold(shard, r->sections());
   return true;
 }
 
-void CallOutputs::hold(int64_t shard) {
-  SpillReader r(cache_.path(shard));
+void CallOutputs::hold(int64_t shard, const std::vector<SpillSection>& sections) {
+  const std::string path = cache_.path(shard);
+  auto section = [&](const char* name) -> const SpillSection& { return find_section(sections, name, path); };
   Held h;
   h.shard = shard;
-  h.candidate_bytes = r.section(kCandidates).bytes;
-  h.call_bytes = r.section(kCalls).bytes;
-  h.rows = r.section("pos").rows;
-  h.width_contig = r.section("contig").row_bytes;
-  h.width_ref = r.section("ref").row_bytes;
-  h.width_alt = r.section("alt").row_bytes;
-  if (r.section("genotypes").row_bytes != static_cast<int64_t>(samples_.size()))
-    throw Error(ErrorKind::Input, "shard file '" + cache_.path(shard) + "' has another number of samples");
+  h.candidate_bytes = section(kCandidates).bytes;
+  h.call_bytes = section(kCalls).bytes;
+  h.rows = section("pos").rows;
+  h.width_contig = section("contig").row_bytes;
+  h.width_ref = section("ref").row_bytes;
+  h.width_alt = section("alt").row_bytes;
+  if (section("genotypes").row_bytes != static_cast<int64_t>(samples_.size()))
+    throw Error(ErrorKind::Input, "shard file '" + path + "' has another number of samples");
   held_.push_back(h);
 }
 
@@ -98,7 +86,7 @@ int64_t CallOutputs::write() {
     rows.push_back(h.rows);
   }
   const std::vector<PieceLayout> layout = layout_pieces(comm, keys, {cand, call, rows});
-  SpillCursor cursor(cache_);
+  SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
   auto bytes_of = [&](const char* section) {
     return [&, section](size_t i, int64_t off, int64_t n, char* out) {
       cursor.at(held_[i].shard).read(section, off, n, out);
@@ -114,7 +102,7 @@ void CallOutputs::write_h5(const PieceLayout& rows) {
   const Comm& comm = ctx_.comm;
   const Config& cfg = ctx_.cfg;
   const int64_t ns = static_cast<int64_t>(samples_.size());
-  SpillCursor cursor(cache_);
+  SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
   H5File f(comm, cfg.output + ".h5");
   auto column = [&](const char* section, hid_t type, std::vector<int64_t> shape, const std::string& name) {
     f.write_ordered(name, type, shape, rows, [&, section](size_t i, int64_t row0, int64_t n, void* out) {

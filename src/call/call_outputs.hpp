@@ -28,6 +28,7 @@
 #include "call_records.hpp"
 #include "dvhpc/commands.hpp"
 #include "dvhpc/ordered_pieces.hpp"
+#include "dvhpc/shard_spill.hpp"
 #include "dvhpc/vcf_format.hpp"
 
 namespace dvhpc {
@@ -55,7 +56,7 @@ class CallOutputs {
     int64_t candidate_bytes = 0, call_bytes = 0, rows = 0;
     int64_t width_contig = 0, width_ref = 0, width_alt = 0;
   };
-  void hold(int64_t shard);
+  void hold(int64_t shard, const std::vector<SpillSection>& sections);
   void write_h5(const PieceLayout& rows);
 
   const RunContext& ctx_;

@@ -127,8 +127,8 @@ void write_example_store(const Comm& comm, const std::string& path, const Exampl
   });
 }
 
-ExampleShards::ExampleShards(const Comm& comm, const std::string& store_path)
-    : comm_(comm), store_path_(store_path), dir_(store_path + ".shards") {
+ExampleShards::ExampleShards(const Comm& comm, const std::string& store_path, const Config& cfg)
+    : comm_(comm), cfg_(cfg), store_path_(store_path), dir_(store_path + ".shards") {
   std::string err;
   if (comm_.is_root()) {
     std::error_code ec;
@@ -148,51 +148,45 @@ ExampleShards::~ExampleShards() {
 std::string ExampleShards::path(int64_t shard) const { return dir_ + "/shard-" + std::to_string(shard) + ".spill"; }
 
 void ExampleShards::spill(int64_t shard, ExampleBuffer& buf) {
-  // The pileup geometry is fixed per run, so a row's size follows from the buffer.
-  const size_t n = buf.size();
+  const int64_t n = static_cast<int64_t>(buf.size());
   SpillWriter w(path(shard));
-  Held h;
-  h.shard = shard;
-  h.rows = static_cast<int64_t>(n);
-  auto add = [&](const char* name, const void* data, size_t bytes) {
-    w.add_rows(name, data, static_cast<int64_t>(n), n ? static_cast<int64_t>(bytes / n) : 0);
-  };
-  for (const char* name : {"/cnn/images", "/rnn/features", "/labels", "/meta/pos", "/meta/variant_type",
-                           "/meta/depth", "/meta/alt_count"}) {
-    auto [data, bytes] = numeric_of(buf, name);
-    add(name, data, bytes);
-  }
-  for (const char* name : {"/meta/contig", "/meta/ref", "/meta/alt", "/meta/site_alts"}) {
-    w.add_strings(name, strings_of(buf, name));
+  for (const Column& c : columns(cfg_)) {
+    if (c.kind == Column::STR) {
+      w.add_strings(c.name, strings_of(buf, c.name));
+    } else {
+      // The pileup geometry is fixed per run, so a row's size follows from the buffer.
+      const auto [data, bytes] = numeric_of(buf, c.name);
+      w.add_rows(c.name, data, n, n ? static_cast<int64_t>(bytes) / n : 0);
+    }
   }
   w.commit();
-  SpillReader r(path(shard));
-  for (const char* name : {"/meta/contig", "/meta/ref", "/meta/alt", "/meta/site_alts"})
-    h.widths.push_back(r.section(name).row_bytes);
+  Held h;
+  h.shard = shard;
+  h.rows = n;
+  for (const SpillSection& s : w.sections())
+    if (s.kind == 2) h.widths.push_back(s.row_bytes);
   held_.push_back(std::move(h));
   buf = ExampleBuffer();
 }
 
-void ExampleShards::write_store(const Config& cfg) {
-  std::vector<int64_t> keys, rows, widths(4, 1);
+void ExampleShards::write_store() {
+  size_t strings = 0;
+  for (const Column& c : columns(cfg_)) strings += c.kind == Column::STR;
+  std::vector<int64_t> keys, rows, widths(strings, 1);
   for (const auto& h : held_) {
     keys.push_back(h.shard);
     rows.push_back(h.rows);
-    for (size_t s = 0; s < 4; ++s) widths[s] = std::max(widths[s], h.widths[s]);
+    for (size_t s = 0; s < strings; ++s) widths[s] = std::max(widths[s], h.widths[s]);
   }
   const PieceLayout layout = layout_pieces(comm_, keys, {rows})[0];
-  std::unique_ptr<SpillReader> reader;
-  int64_t open_shard = -1;
-  write_datasets(comm_, store_path_, cfg, layout, widths,
-              [&](const Column& c, size_t i, int64_t r0, int64_t n, int64_t w, char* o) {
-                if (held_[i].shard != open_shard) {
-                  reader = std::make_unique<SpillReader>(path(held_[i].shard));
-                  open_shard = held_[i].shard;
-                }
-                if (c.kind == Column::STR) return reader->read_strings(c.name, r0, n, w, o);
-                const int64_t rb = reader->section(c.name).row_bytes;
-                reader->read(c.name, r0 * rb, n * rb, o);
-              });
+  SpillCursor cursor([this](int64_t shard) { return path(shard); });
+  write_datasets(comm_, store_path_, cfg_, layout, widths,
+                 [&](const Column& c, size_t i, int64_t r0, int64_t n, int64_t w, char* o) {
+                   const SpillReader& r = cursor.at(held_[i].shard);
+                   if (c.kind == Column::STR) return r.read_strings(c.name, r0, n, w, o);
+                   const int64_t rb = r.section(c.name).row_bytes;
+                   r.read(c.name, r0 * rb, n * rb, o);
+                 });
 }
 
 }  // namespace dvhpc

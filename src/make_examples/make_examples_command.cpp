@@ -30,7 +30,7 @@ DVHPC_COMMAND(run_make_examples, "make-examples",
 
   PileupBuilder builder(cfg.pileup, cfg.candidates.min_base_quality);
   ExampleBuffer buf;
-  ExampleShards spilled(comm, cfg.output + ".examples.h5");
+  ExampleShards spilled(comm, cfg.output + ".examples.h5", cfg);
   int64_t outside = 0;
   // Counts per class and variant type (for the log; training wants balance).
   std::vector<double> counts(4 * 4, 0.0);  // (label + 1) x variant type
@@ -73,7 +73,7 @@ DVHPC_COMMAND(run_make_examples, "make-examples",
   const int64_t total_outside = comm.allreduce_sum(outside);
   {
     ScopedStage st(times, "write");
-    spilled.write_store(cfg);
+    spilled.write_store();
   }
   log::info("{} examples -> {}.examples.h5 ({} outside truth.bed dropped)", total, cfg.output, total_outside);
   static const char* cls[] = {"unlabelled", "hom-ref", "het", "hom-alt"};

@@ -131,11 +131,14 @@ bool SpillReader::valid(const std::string& path) {
   }
 }
 
-const SpillSection& SpillReader::section(const std::string& name) const {
-  for (const auto& s : index_)
+const SpillSection& find_section(const std::vector<SpillSection>& index, const std::string& name,
+                                 const std::string& path) {
+  for (const auto& s : index)
     if (s.name == name) return s;
-  throw Error(ErrorKind::Input, "shard file '" + path_ + "' has no section '" + name + "'");
+  throw Error(ErrorKind::Input, "shard file '" + path + "' has no section '" + name + "'");
 }
+
+const SpillSection& SpillReader::section(const std::string& name) const { return find_section(index_, name, path_); }
 
 void SpillReader::read(const std::string& name, int64_t offset, int64_t n, void* out) const {
   const SpillSection& s = section(name);
