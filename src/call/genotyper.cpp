@@ -40,13 +40,13 @@ std::string file_digest(const std::string& path) {
 // Posterior per site from per-example probabilities, examples in
 // example_queries() order.
 std::vector<GenotypeCall> site_calls(const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& qs,
-                                     const std::vector<float>& probs, const std::vector<int32_t>& which) {
+                                     const std::vector<float>& probs) {
   std::vector<std::vector<AltSetPrediction>> preds(sites.size());
   for (size_t e = 0; e < qs.size(); ++e) {
     AltSetPrediction p;
     for (int k = 0; k < qs[e].n_alts; ++k) p.alts.push_back(qs[e].alt[k] + 1);
     for (int c = 0; c < 3; ++c) p.probs[static_cast<size_t>(c)] = probs[e * 3 + static_cast<size_t>(c)];
-    preds[static_cast<size_t>(which[e])].push_back(std::move(p));
+    preds[static_cast<size_t>(qs[e].site)].push_back(std::move(p));
   }
   std::vector<GenotypeCall> out;
   for (size_t s = 0; s < sites.size(); ++s)
@@ -118,12 +118,6 @@ std::vector<float> Genotyper::predict(nn::Model& m, const std::vector<float>& x,
   return probs;
 }
 
-static std::vector<int32_t> example_sites(const std::vector<ExampleQuery>& qs) {
-  std::vector<int32_t> which;
-  for (const auto& q : qs) which.push_back(q.site);
-  return which;
-}
-
 RnnExamples Genotyper::features(const GenotypeInput& in) {
   RnnExamples ex;
   if (in.sites.empty()) return ex;
@@ -137,7 +131,7 @@ std::vector<GenotypeCall> Genotyper::rnn(const GenotypeInput& in, const RnnExamp
   if (in.sites.empty()) return {};
   const std::vector<float> probs = predict(*rnn_, ex.features, static_cast<int64_t>(ex.queries.size()),
                                           {cfg_.pileup.feature_window, kNumFeatureChannels});
-  std::vector<GenotypeCall> calls = site_calls(in.sites, ex.queries, probs, example_sites(ex.queries));
+  std::vector<GenotypeCall> calls = site_calls(in.sites, ex.queries, probs);
   add_realigned_ad(in.sites, ex.queries, ex.support, calls);
   stats_.sites += static_cast<int64_t>(in.sites.size());
   stats_.examples += static_cast<int64_t>(ex.queries.size());
@@ -191,7 +185,7 @@ void Genotyper::cnn(CnnExamples& hard, size_t group, const std::vector<float>& n
 
 void Genotyper::merge(CnnExamples& hard, std::vector<GenotypeCall>& calls) {
   if (hard.sites.empty()) return;
-  std::vector<GenotypeCall> hcalls = site_calls(hard.sites, hard.queries, hard.probs, example_sites(hard.queries));
+  std::vector<GenotypeCall> hcalls = site_calls(hard.sites, hard.queries, hard.probs);
   for (size_t i = 0; i < hard.sites.size(); ++i) {
     hcalls[i].realigned_ad = std::move(calls[hard.index[i]].realigned_ad);
     calls[hard.index[i]] = std::move(hcalls[i]);

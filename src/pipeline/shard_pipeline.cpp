@@ -32,16 +32,18 @@ int64_t resident_bytes() {
 // pages resident: RSS rose by ~90 MB over 50 one-Mb shards with a flat heap
 // peak (heaptrack). malloc_trim releases them, but trimming after every
 // shard cost ~5% of the time in page faults, so it runs only when the RSS
-// left after a shard is 32 MB above what the last trim left.
-void release_free_memory() {
+// left after a shard is 32 MB above what the last trim left (`after_trim`,
+// -1 before the first shard).
+void release_free_memory(int64_t& after_trim) {
 #if defined(__GLIBC__)
-  static int64_t after_trim = -1;
   const int64_t rss = resident_bytes();
   if (rss < 0) return;
   if (after_trim < 0 || rss > after_trim + (int64_t{32} << 20)) {
     if (after_trim >= 0) malloc_trim(0);
     after_trim = resident_bytes();
   }
+#else
+  (void)after_trim;
 #endif
 }
 
@@ -104,6 +106,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
   // Dynamic: progress counts all ranks' shards, as seen from rank 0's draws.
   Progress progress(progress_name, static_cast<int64_t>(dynamic ? shards_.size() : mine_.size()), "shards",
                     ctx_.comm.is_root() && cfg.progress);
+  int64_t rss_after_trim = -1;
   auto process = [&](int64_t idx) {
     const Shard& sh = shards_[static_cast<size_t>(idx)];
     if (already_done && already_done(sh)) return;
@@ -138,7 +141,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
     }
     ShardWork work{sh, seq, batches, per_sample, counters};
     on_shard(work);
-    release_free_memory();
+    release_free_memory(rss_after_trim);
   };
   if (dynamic) {
     WorkQueue queue(ctx_.comm);
