@@ -41,6 +41,7 @@ find_package(Boost 1.70 REQUIRED COMPONENTS program_options)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(dnnl REQUIRED)   # oneDNN, the CPU backend of the neural networks
+find_package(LAPACK REQUIRED) # QR and symmetric eigensolver of `dvhpc pca` (liblapack-dev)
 find_package(ZLIB REQUIRED)   # deflate for the PNG figures of src/plot/ (zlib1g-dev)
 if(DVHPC_BUILD_TESTS)
   find_package(doctest REQUIRED)

@@ -27,9 +27,9 @@ build_dir=${BUILD_DIR:-$root/build}
 # pysam for the training-data scripts (scripts/add_*.py) and their tests.
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev patch
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools libhts-dev
-  libboost-program-options-dev libyaml-cpp-dev doctest-dev libspdlog-dev libfmt-dev libdnnl-dev
+  libboost-program-options-dev libyaml-cpp-dev doctest-dev libspdlog-dev libfmt-dev libdnnl-dev liblapack-dev
   ocl-icd-opencl-dev opencl-headers
-  samtools bcftools tabix bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py python3-pysam)
+  samtools bcftools tabix plink2 bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py python3-pysam)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

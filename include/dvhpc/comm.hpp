@@ -48,6 +48,8 @@ class Comm {
   double allreduce_max(double v) const;
   double allreduce_sum(double v) const;
   int64_t allreduce_sum(int64_t v) const;
+  // Element-wise sum over ranks of n doubles, in place (any n).
+  void allreduce_sum(double* data, int64_t n) const;
   bool allreduce_or(bool v) const;
   // Every rank's value, on every rank.
   std::vector<double> allgather(double v) const;

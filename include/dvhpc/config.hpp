@@ -126,10 +126,35 @@ struct SimulateConfig {
   std::string read_model = "illumina";
   double long_read_length = 0;      // median long-read length; 0 = the model's (hifi 16 kb, ont 18 kb)
   double long_read_error_rate = 0;  // errors per base; 0 = the model's (hifi 0.001, ont 0.01)
+  // kind: reads (a genome and its reads, above) or genotypes (a genotype
+  // matrix from the population model, sim/population.hpp).
+  std::string kind = "reads";
+  int64_t samples = 1000;          // genotypes: samples, split evenly over the populations
+  int64_t variants = 10000;        // genotypes: variants
+  int populations = 5;             // genotypes: K populations
+  double fst = 0.01;               // genotypes: Balding-Nichols F
+  std::string spectrum = "uniform";  // ancestral frequencies: uniform (U(0.05, 0.95)) | neutral (1/p on [0.01, 0.5])
+  double missing_rate = 0.0;       // genotypes: fraction of genotypes set missing
+  std::vector<std::string> genotype_formats{"plink"};  // plink and/or h5
+};
+
+// `dvhpc pca`: principal components of a genotype matrix.
+struct PcaConfig {
+  std::string input;            // PLINK prefix, HDF5 genotype matrix or VCF/BCF
+  int components = 10;
+  std::string method = "randomized";  // randomized | exact
+  int oversample = 10;          // extra random directions (randomized)
+  int power_iterations = 6;     // passes over the data = power_iterations + 1
+  double min_maf = 0.0;         // variants with a lower minor allele frequency are left out
+  uint64_t seed = 1;
+  std::string labels;           // FID IID label table: colours of the plot
+  std::string project;          // genotypes of other samples to project onto the components
+  std::string model;            // a saved PREFIX.pca.h5: project `project` with it, no fit
+  bool plot = true;             // PREFIX.pca.png
 };
 
 struct Config {
-  std::string command;                 // call | make-examples | train | eval | simulate
+  std::string command;                 // call | make-examples | train | eval | simulate | pca
   std::string preset = "default";
   std::string reference;               // FASTA (plain or bgzipped), needs .fai
   std::vector<std::string> reads;      // BAM/CRAM paths; several = several samples
@@ -153,6 +178,7 @@ struct Config {
   EvalConfig eval;
   TrainConfig train;
   SimulateConfig simulate;
+  PcaConfig pca;
 
   // The effective configuration as YAML (recorded as provenance in outputs).
   std::string to_yaml() const;

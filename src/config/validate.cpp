@@ -163,10 +163,40 @@ void validate(const Config& c) {
     if (!c.truth.bed.empty()) require_file("truth.bed", c.truth.bed, "confident-regions BED");
     if (!c.reference.empty()) check_reference(c);
   }
+  if (c.simulate.kind != "reads" && c.simulate.kind != "genotypes")
+    bad("simulate.kind", "must be reads or genotypes, not '" + c.simulate.kind + "'");
+  if (c.simulate.samples < 1) bad("simulate.samples", "must be >= 1");
+  if (c.simulate.variants < 1) bad("simulate.variants", "must be >= 1");
+  if (c.simulate.populations < 1 || c.simulate.populations > c.simulate.samples)
+    bad("simulate.populations", "must be in 1..simulate.samples");
+  require_range("simulate.fst", c.simulate.fst, 1e-6, 0.999);
+  require_range("simulate.missing_rate", c.simulate.missing_rate, 0.0, 0.99);
+  if (c.simulate.spectrum != "uniform" && c.simulate.spectrum != "neutral")
+    bad("simulate.spectrum", "must be uniform or neutral, not '" + c.simulate.spectrum + "'");
+  if (c.simulate.genotype_formats.empty()) bad("simulate.genotype_formats", "needs plink and/or h5");
+  for (const auto& f : c.simulate.genotype_formats)
+    if (f != "plink" && f != "h5") bad("simulate.genotype_formats", "entries must be plink or h5, not '" + f + "'");
+
+  if (c.pca.method != "randomized" && c.pca.method != "exact")
+    bad("pca.method", "must be randomized or exact, not '" + c.pca.method + "'");
+  if (c.pca.components < 1 || c.pca.components > 1000) bad("pca.components", "must be in 1..1000");
+  if (c.pca.oversample < 0 || c.pca.oversample > 1000) bad("pca.oversample", "must be in 0..1000");
+  if (c.pca.power_iterations < 0 || c.pca.power_iterations > 100) bad("pca.power_iterations", "must be in 0..100");
+  require_range("pca.min_maf", c.pca.min_maf, 0.0, 0.5);
+  if (cmd == "pca") {
+    if (c.pca.model.empty() && c.pca.input.empty())
+      bad("pca.input", "is required (a PLINK prefix, an HDF5 genotype matrix or a VCF/BCF)");
+    if (!c.pca.model.empty()) {
+      require_file("pca.model", c.pca.model, "saved PCA (PREFIX.pca.h5)");
+      if (c.pca.project.empty()) bad("pca.project", "is required with pca.model (the genotypes to project)");
+    }
+    if (!c.pca.labels.empty()) require_file("pca.labels", c.pca.labels, "label table (FID IID label)");
+  }
+
   if (cmd == "simulate" && !c.reference.empty()) check_reference(c);
   if (cmd == "simulate" && !c.simulate.variants_vcf.empty())
     require_file("simulate.variants_vcf", c.simulate.variants_vcf, "variants VCF");
-  if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train")
+  if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train" || cmd == "pca")
     check_output_prefix(c.output);
 }
 

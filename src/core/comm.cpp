@@ -93,6 +93,15 @@ int64_t Comm::allreduce_sum(int64_t v) const {
   return out;
 }
 
+void Comm::allreduce_sum(double* data, int64_t n) const {
+  // In place, in pieces under MPI's int count.
+  constexpr int64_t kPiece = int64_t{1} << 27;
+  for (int64_t at = 0; at < n; at += kPiece) {
+    const int count = static_cast<int>(std::min(kPiece, n - at));
+    DVHPC_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, data + at, count, MPI_DOUBLE, MPI_SUM, comm_));
+  }
+}
+
 bool Comm::allreduce_or(bool v) const {
   int in = v ? 1 : 0, out = 0;
   DVHPC_CHECK_MPI(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, comm_));

@@ -5,6 +5,7 @@
 //
 // Outputs: PREFIX.bam(.bai), PREFIX.truth.vcf.gz(.tbi), PREFIX.bed and, when
 // no reference is given, the random reference PREFIX.fa(.fai).
+// With simulate.kind: genotypes, a genotype matrix instead (simulate_genotypes.hpp).
 #include <Kokkos_Core.hpp>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "dvhpc/sim/random_genome.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/vcf_writer.hpp"
+#include "simulate_genotypes.hpp"
 
 namespace dvhpc {
 namespace {
@@ -52,7 +54,8 @@ void write_bed(const std::string& path, const std::vector<Region>& regions) {
 }  // namespace
 
 DVHPC_COMMAND(run_simulate, "simulate",
-              "simulate a diploid genome and reads as a sorted, indexed BAM with truth") {
+              "simulate a genome and its reads (BAM + truth), or a population genotype matrix") {
+  if (ctx.cfg.simulate.kind == "genotypes") return simulate_genotypes(ctx);
   const Config& cfg = ctx.cfg;
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;

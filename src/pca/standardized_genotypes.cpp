@@ -1,0 +1,103 @@
+#include "standardized_genotypes.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "dense_linalg.hpp"
+#include "dvhpc/error.hpp"
+#include "kernels/genotype_decode_host.hpp"
+#include "kernels/genotype_tile.hpp"
+
+namespace dvhpc {
+namespace {
+
+using Host = Kokkos::DefaultHostExecutionSpace;
+using HostMem = Kokkos::HostSpace;
+
+// Bytes of float tile aimed for: large enough for an efficient product,
+// small enough to stay in the last-level cache next to Q and Z.
+constexpr int64_t kTileBytes = int64_t{4} << 20;
+
+}  // namespace
+
+std::vector<std::array<int64_t, 4>> count_codes(const GenotypeMatrix& m) {
+  std::vector<std::array<int64_t, 4>> out(static_cast<size_t>(m.local_variants()));
+  if (out.empty()) return out;
+  kernels::CountCodesFunctor<HostMem> f{
+      kernels::PackedRowsView<HostMem>(m.packed.data(), static_cast<size_t>(m.local_variants()),
+                                       static_cast<size_t>(m.row_bytes())),
+      kernels::CodeCountView<HostMem>(out.data()->data(), out.size()), m.n_samples()};
+  Kokkos::parallel_for("dvhpc::count_codes", Kokkos::RangePolicy<Host>(0, m.local_variants()), f);
+  Kokkos::fence();
+  return out;
+}
+
+StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min_maf) : m_(m) {
+  const auto counts = count_codes(m);
+  for (int64_t i = 0; i < m.local_variants(); ++i) {
+    const auto& c = counts[static_cast<size_t>(i)];
+    const int64_t called = c[gcode::kTwo] + c[gcode::kOne] + c[gcode::kZero];
+    const double p = called > 0 ? (2.0 * c[gcode::kTwo] + c[gcode::kOne]) / (2.0 * called) : 0.0;
+    if (called == 0 || c[gcode::kTwo] == called || c[gcode::kOne] == called || c[gcode::kZero] == called) {
+      // No variance (all one genotype; all-het rows standardise to 0 too).
+      ++monomorphic_;
+      continue;
+    }
+    if (std::min(p, 1.0 - p) < min_maf) {
+      ++low_maf_;
+      continue;
+    }
+    const double s = std::sqrt(2.0 * p * (1.0 - p));
+    keep_.push_back(i);
+    freq_.push_back(p);
+    lut_.push_back(static_cast<float>((2.0 - 2.0 * p) / s));
+    lut_.push_back(0.0f);
+    lut_.push_back(static_cast<float>((1.0 - 2.0 * p) / s));
+    lut_.push_back(static_cast<float>((0.0 - 2.0 * p) / s));
+  }
+}
+
+int64_t StandardizedGenotypes::tile_rows() const {
+  return std::clamp<int64_t>(kTileBytes / (4 * std::max<int64_t>(cols(), 1)), 16, 4096);
+}
+
+void StandardizedGenotypes::decode(int64_t r0, int64_t nr, float* tile) const {
+  // On the host, one row per work item through the vector decoder; the
+  // generic functor (kernels/genotype_tile.hpp) is the device path.
+  const int64_t n = cols(), rb = m_.row_bytes();
+  const kernels::DecodeRowFn row_fn = kernels::host_decode_row();
+  const uint8_t* packed = m_.packed.data();
+  const int64_t* keep = keep_.data() + r0;
+  const float* lut = lut_.data() + 4 * r0;
+  Kokkos::parallel_for(
+      "dvhpc::decode_genotype_tile", Kokkos::RangePolicy<Host>(0, nr),
+      [=](int64_t r) { row_fn(packed + keep[r] * rb, n, lut + 4 * r, tile + r * n); });
+  Kokkos::fence();
+}
+
+void StandardizedGenotypes::multiply(const float* q, int l, float* y, int64_t ldy, float* z) const {
+  const int64_t n = cols(), T = tile_rows();
+  std::vector<float> tile(static_cast<size_t>(T * n)), yt(y ? 0 : static_cast<size_t>(T * l));
+  for (int64_t r0 = 0; r0 < rows(); r0 += T) {
+    const int64_t nr = std::min(T, rows() - r0);
+    decode(r0, nr, tile.data());
+    float* yr = y ? y + r0 * ldy : yt.data();
+    const int64_t ld = y ? ldy : l;
+    linalg::sgemm('N', 'N', nr, l, n, tile.data(), n, q, l, 0.0f, yr, ld);
+    if (z) linalg::sgemm('T', 'N', n, l, nr, tile.data(), n, yr, ld, 1.0f, z, l);
+  }
+}
+
+void StandardizedGenotypes::gram_samples(float* g) const {
+  const int64_t n = cols(), T = tile_rows();
+  std::vector<float> tile(static_cast<size_t>(T * n));
+  for (int64_t r0 = 0; r0 < rows(); r0 += T) {
+    const int64_t nr = std::min(T, rows() - r0);
+    decode(r0, nr, tile.data());
+    linalg::sgemm('T', 'N', n, n, nr, tile.data(), n, tile.data(), n, 1.0f, g, n);
+  }
+}
+
+}  // namespace dvhpc
