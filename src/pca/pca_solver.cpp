@@ -1,6 +1,7 @@
 #include "pca_solver.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "dense_linalg.hpp"
@@ -85,6 +86,8 @@ PcaResult randomized(const Comm& comm, const StandardizedGenotypes& x, const Pca
   linalg::orthonormalize(q, n, l);
   std::vector<float> y(static_cast<size_t>(rows * L)), z;
   Progress progress("pca", blocks, "passes", opt.progress && comm.is_root());
+  const auto start = std::chrono::steady_clock::now();
+  auto clock = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   for (int b = 0; b < blocks; ++b) {
     for (int64_t i = 0; i < n; ++i)
       for (int a = 0; a < l; ++a) basis[static_cast<size_t>(i * L + b * l + a)] = q[static_cast<size_t>(i * l + a)];
@@ -92,7 +95,9 @@ PcaResult randomized(const Comm& comm, const StandardizedGenotypes& x, const Pca
     const std::vector<float> qf = to_float(q);
     z.assign(last ? 0 : static_cast<size_t>(n * l), 0.0f);
     // Y[:, block b] = X Q_b (kept for the Rayleigh-Ritz step) and Z = X^T X Q_b, one decode.
+    const double t0 = clock();
     x.multiply(qf.data(), l, y.data() + b * l, L, last ? nullptr : z.data());
+    log::debug("pass {}: {:.3f} s over the genotypes", b + 1, clock() - t0);
     ++r.passes;
     progress.tick();
     if (last) break;
@@ -105,6 +110,7 @@ PcaResult randomized(const Comm& comm, const StandardizedGenotypes& x, const Pca
     linalg::orthonormalize(q, n, l);
   }
   progress.finish();
+  const double t_ritz = clock();
   // Rayleigh-Ritz on span(K) without another pass: K^T G K = (XK)^T (XK) = Y^T Y.
   std::vector<double> gram(static_cast<size_t>(L * L), 0.0);
   linalg::gram_accumulate(y.data(), rows, L, gram.data());
@@ -123,6 +129,7 @@ PcaResult randomized(const Comm& comm, const StandardizedGenotypes& x, const Pca
       for (int j = 0; j < k; ++j) r.scores[static_cast<size_t>(i * k + j)] += b * coef[static_cast<size_t>(a * k + j)];
     }
   r.weights = variant_weights(y, rows, L, coef, k, sigma2);
+  log::debug("passes {:.3f} s in all, Rayleigh-Ritz and weights {:.3f} s", t_ritz, clock() - t_ritz);
   r.eigenvalues = sigma2;
   return r;
 }
