@@ -94,4 +94,12 @@ struct CountCodesFunctor {
   }
 };
 
+// Launchers on Kokkos' default execution space; every pointer is in its
+// memory space (device memory in a CUDA build, where the rows were uploaded
+// once). The host path of `pca` uses the functors on the host directly.
+//   counts [variants, 4]; tile [nr, n] from rows[0..nr) with lut [nr, 4]
+void count_codes(const uint8_t* packed, int64_t variants, int64_t row_bytes, int64_t n, int64_t* counts);
+void decode_tile(const uint8_t* packed, int64_t variants, int64_t row_bytes, const int64_t* rows, const float* lut,
+                 int64_t nr, int64_t n, float* tile);
+
 }  // namespace dvhpc::kernels

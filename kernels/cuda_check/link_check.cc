@@ -26,6 +26,7 @@
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/read_batch.hpp"
 #include "kernels/allele_counter.hpp"
+#include "kernels/genotype_tile.hpp"
 #include "kernels/pileup_builder.hpp"
 
 namespace {
@@ -108,6 +109,34 @@ int run() {
     expect(std::fabs(alt - 0.5f) < 1e-6f, "SNP example: alt-carrier fraction 0.5 (got " + std::to_string(alt) + ")");
     expect(std::fabs(other) < 1e-6f, "SNP example: no other-alt carriers");
     expect(std::fabs(features[centre + kFeatMapq] - 1.0f) < 1e-6f, "SNP example: mapq channel 1");
+  }
+  // Genotype kernels: 2 rows of 5 samples (codes 0..3 cycling), decoded with
+  // lut = code value, and their code counts.
+  {
+    Kokkos::View<uint8_t**, Kokkos::LayoutRight> packed("packed", 2, 2);
+    Kokkos::View<int64_t*> rows("rows", 2);
+    Kokkos::View<float* [4], Kokkos::LayoutRight> lut("lut", 2);
+    Kokkos::View<float**, Kokkos::LayoutRight> tile("tile", 2, 5);
+    Kokkos::View<int64_t* [4], Kokkos::LayoutRight> counts("counts", 2);
+    auto hp = Kokkos::create_mirror_view(packed);
+    auto hr = Kokkos::create_mirror_view(rows);
+    auto hl = Kokkos::create_mirror_view(lut);
+    for (int r = 0; r < 2; ++r) {
+      hp(r, 0) = 0xE4;  // samples 0..3: codes 0, 1, 2, 3
+      hp(r, 1) = static_cast<uint8_t>(r == 0 ? 0x00 : 0x03);  // sample 4: code 0 or 3
+      hr(r) = 1 - r;
+      for (int c = 0; c < 4; ++c) hl(r, c) = static_cast<float>(c);
+    }
+    Kokkos::deep_copy(packed, hp);
+    Kokkos::deep_copy(rows, hr);
+    Kokkos::deep_copy(lut, hl);
+    dvhpc::kernels::decode_tile(packed.data(), 2, 2, rows.data(), lut.data(), 2, 5, tile.data());
+    dvhpc::kernels::count_codes(packed.data(), 2, 2, 5, counts.data());
+    auto ht = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), tile);
+    auto hc = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts);
+    for (int j = 0; j < 4; ++j) expect(ht(0, j) == static_cast<float>(j), "decoded genotype code");
+    expect(ht(0, 4) == 3.0f && ht(1, 4) == 0.0f, "decoded last sample of each row (rows swapped)");
+    expect(hc(0, 0) == 2 && hc(0, 3) == 1 && hc(1, 3) == 2, "genotype code counts");
   }
   if (failures == 0)
     std::printf("cuda_link_check: OK on %s (%zu candidates, %zu examples)\n",

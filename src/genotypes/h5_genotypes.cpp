@@ -10,63 +10,15 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/h5_handle.hpp"
+#include "dvhpc/h5_read.hpp"
 #include "genotype_io_detail.hpp"
 
 namespace dvhpc::detail {
-namespace {
-
-bool has(hid_t file, const char* name) { return H5Lexists(file, name, H5P_DEFAULT) > 0; }
-
-// Rows [row0, row0 + n) of a 1-D string dataset (fixed-length or variable-length).
-std::vector<std::string> read_strings(hid_t file, const std::string& path, const char* name, int64_t row0, int64_t n) {
-  H5Handle d{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
-  if (d.id < 0) throw Error(ErrorKind::Input, "'" + path + "' has no dataset " + name);
-  H5Handle t{H5Dget_type(d.id), H5Tclose};
-  if (H5Tget_class(t.id) != H5T_STRING) throw Error(ErrorKind::Input, std::string(name) + " in '" + path + "' is not a string dataset");
-  H5Handle fs{H5Dget_space(d.id), H5Sclose};
-  std::vector<std::string> out(static_cast<size_t>(n));
-  if (n == 0) return out;
-  hsize_t start[1] = {static_cast<hsize_t>(row0)}, count[1] = {static_cast<hsize_t>(n)};
-  DVHPC_CHECK_H5(H5Sselect_hyperslab(fs.id, H5S_SELECT_SET, start, nullptr, count, nullptr));
-  H5Handle ms{H5Screate_simple(1, count, nullptr), H5Sclose};
-  if (H5Tis_variable_str(t.id) > 0) {
-    H5Handle mt{H5Tcopy(H5T_C_S1), H5Tclose};
-    DVHPC_CHECK_H5(H5Tset_size(mt.id, H5T_VARIABLE));
-    std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
-    DVHPC_CHECK_H5(H5Dread(d.id, mt.id, ms.id, fs.id, H5P_DEFAULT, ptrs.data()));
-    for (int64_t i = 0; i < n; ++i) out[static_cast<size_t>(i)] = ptrs[static_cast<size_t>(i)] ? ptrs[static_cast<size_t>(i)] : "";
-    H5Dvlen_reclaim(mt.id, ms.id, H5P_DEFAULT, ptrs.data());
-    return out;
-  }
-  const size_t width = H5Tget_size(t.id);
-  std::vector<char> buf(static_cast<size_t>(n) * width);
-  DVHPC_CHECK_H5(H5Dread(d.id, t.id, ms.id, fs.id, H5P_DEFAULT, buf.data()));
-  for (int64_t i = 0; i < n; ++i) {
-    const char* s = &buf[static_cast<size_t>(i) * width];
-    out[static_cast<size_t>(i)] = std::string(s, strnlen(s, width));
-  }
-  return out;
-}
-
-std::vector<int64_t> read_int64(hid_t file, const std::string& path, const char* name, int64_t row0, int64_t n) {
-  H5Handle d{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
-  if (d.id < 0) throw Error(ErrorKind::Input, "'" + path + "' has no dataset " + name);
-  H5Handle fs{H5Dget_space(d.id), H5Sclose};
-  std::vector<int64_t> out(static_cast<size_t>(n));
-  if (n == 0) return out;
-  hsize_t start[1] = {static_cast<hsize_t>(row0)}, count[1] = {static_cast<hsize_t>(n)};
-  DVHPC_CHECK_H5(H5Sselect_hyperslab(fs.id, H5S_SELECT_SET, start, nullptr, count, nullptr));
-  H5Handle ms{H5Screate_simple(1, count, nullptr), H5Sclose};
-  DVHPC_CHECK_H5(H5Dread(d.id, H5T_NATIVE_INT64, ms.id, fs.id, H5P_DEFAULT, out.data()));
-  return out;
-}
-
-}  // namespace
 
 GenotypeMatrix read_genotype_h5(const Comm& comm, const std::string& path) {
   H5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (file.id < 0) throw Error(ErrorKind::Input, "cannot open '" + path + "' as HDF5");
-  if (!has(file.id, "/genotypes") || !has(file.id, "/samples"))
+  if (!h5_has(file.id, "/genotypes") || !h5_has(file.id, "/samples"))
     throw Error(ErrorKind::Input, "'" + path + "' is not a dvhpc genotype matrix: it needs /genotypes [variants, "
                                       "samples] and /samples (README \"PREFIX.h5\")");
   H5Handle d{H5Dopen2(file.id, "/genotypes", H5P_DEFAULT), H5Dclose};
@@ -77,17 +29,17 @@ GenotypeMatrix read_genotype_h5(const Comm& comm, const std::string& path) {
   GenotypeMatrix m;
   m.total_variants = static_cast<int64_t>(dims[0]);
   const int64_t ns = static_cast<int64_t>(dims[1]);
-  const auto iids = read_strings(file.id, path, "/samples", 0, ns);
-  const auto fids = has(file.id, "/sample_fid") ? read_strings(file.id, path, "/sample_fid", 0, ns) : iids;
+  const auto iids = h5_read_strings(file.id, path, "/samples", 0, ns);
+  const auto fids = h5_has(file.id, "/sample_fid") ? h5_read_strings(file.id, path, "/sample_fid", 0, ns) : iids;
   for (int64_t j = 0; j < ns; ++j) m.samples.push_back({fids[static_cast<size_t>(j)], iids[static_cast<size_t>(j)]});
 
   const auto [first, last] = rank_block(m.total_variants, comm.rank(), comm.size());
   const int64_t n = last - first;
-  const auto chrom = read_strings(file.id, path, "/calls/contig", first, n);
-  const auto pos = read_int64(file.id, path, "/calls/pos", first, n);
-  const auto ref = read_strings(file.id, path, "/calls/ref", first, n);
-  const auto alt = read_strings(file.id, path, "/calls/alt", first, n);
-  const auto ids = has(file.id, "/calls/id") ? read_strings(file.id, path, "/calls/id", first, n)
+  const auto chrom = h5_read_strings(file.id, path, "/calls/contig", first, n);
+  const auto pos = h5_read_int64(file.id, path, "/calls/pos", first, n);
+  const auto ref = h5_read_strings(file.id, path, "/calls/ref", first, n);
+  const auto alt = h5_read_strings(file.id, path, "/calls/alt", first, n);
+  const auto ids = h5_has(file.id, "/calls/id") ? h5_read_strings(file.id, path, "/calls/id", first, n)
                                              : std::vector<std::string>(static_cast<size_t>(n), ".");
   m.index.reserve(static_cast<size_t>(n));
   m.variants.reserve(static_cast<size_t>(n));

@@ -6,6 +6,7 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/h5_handle.hpp"
+#include "dvhpc/h5_read.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
@@ -145,17 +146,7 @@ std::vector<int8_t> ExampleStore::int8s(const std::string& n) const {
 }
 
 std::vector<std::string> ExampleStore::strings(const std::string& name) const {
-  H5Handle d{H5Dopen2(file_, name.c_str(), H5P_DEFAULT), H5Dclose};
-  if (d.id < 0) throw Error(ErrorKind::Input, "example file '" + path_ + "' has no " + name);
-  H5Handle t{H5Dget_type(d.id), H5Tclose};
-  H5Handle s{H5Dget_space(d.id), H5Sclose};
-  const size_t width = H5Tget_size(t.id);
-  const size_t n = static_cast<size_t>(H5Sget_simple_extent_npoints(s.id));
-  std::vector<char> buf(n * width);
-  if (n > 0) DVHPC_CHECK_H5(H5Dread(d.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()));
-  std::vector<std::string> out(n);
-  for (size_t i = 0; i < n; ++i) out[i] = std::string(&buf[i * width], strnlen(&buf[i * width], width));
-  return out;
+  return h5_read_strings(file_, path_, name);
 }
 
 }  // namespace dvhpc

@@ -114,7 +114,10 @@ DVHPC_COMMAND(run_pca_command, "pca",
   }
   if (pc.plot && pc.components >= 2) {
     ScopedStage st(ctx.times, "plot");
-    write_pca_plot(comm, cfg.output + ".pca.png", groups, pc.components, r.eigenvalues, pc.labels);
+    const std::string name = pc.input.substr(pc.input.find_last_of('/') + 1);
+    const std::string title = fmt::format("dvhpc pca: {} ({} samples, {} variants)", name, m.n_samples(),
+                                          r.variants_used);
+    write_pca_plot(comm, cfg.output + ".pca.png", title, groups, pc.components, r.eigenvalues, pc.labels);
     log::info("wrote {}.pca.png", cfg.output);
   }
 }

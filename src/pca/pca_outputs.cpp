@@ -146,8 +146,9 @@ void write_pca_h5(const RunContext& ctx, const std::string& path, const Standard
   f.commit();
 }
 
-void write_pca_plot(const Comm& comm, const std::string& path, const std::vector<PlotSamples>& groups, int k,
-                    const std::vector<double>& eigenvalues, const std::string& labels) {
+void write_pca_plot(const Comm& comm, const std::string& path, const std::string& title,
+                    const std::vector<PlotSamples>& groups, int k, const std::vector<double>& eigenvalues,
+                    const std::string& labels) {
   root_writes(comm, path, [&](const std::string& tmp) {
     std::map<std::string, std::string> by_pair, by_iid;
     if (!labels.empty())
@@ -161,12 +162,12 @@ void write_pca_plot(const Comm& comm, const std::string& path, const std::vector
       return fallback.empty() ? std::string(labels.empty() ? "samples" : "unlabelled") : fallback;
     };
     plot::Figure fig;
-    char title[96];
+    char heading[96];
     for (int a = 0; a + 1 < k && a < 4; a += 2) {
       plot::Panel panel;
-      std::snprintf(title, sizeof title, "PC%d (%.3g) vs PC%d (%.3g)", a + 1, eigenvalues[static_cast<size_t>(a)],
+      std::snprintf(heading, sizeof heading, "PC%d (%.3g) vs PC%d (%.3g)", a + 1, eigenvalues[static_cast<size_t>(a)],
                     a + 2, eigenvalues[static_cast<size_t>(a + 1)]);
-      panel.title = title;
+      panel.title = heading;
       panel.xlabel = "PC" + std::to_string(a + 1);
       panel.ylabel = "PC" + std::to_string(a + 2);
       std::map<std::string, size_t> series_of;
@@ -182,7 +183,7 @@ void write_pca_plot(const Comm& comm, const std::string& path, const std::vector
       fig.panels.push_back(std::move(panel));
     }
     if (fig.panels.empty()) throw Error(ErrorKind::Output, "the plot needs pca.components >= 2");
-    fig.title = "dvhpc pca";
+    fig.title = title;
     plot::write_png(tmp, fig);
   });
 }

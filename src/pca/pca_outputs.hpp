@@ -35,7 +35,8 @@ struct PlotSamples {
 };
 // Rank 0 writes the PC1/PC2 and PC3/PC4 panels (PC1/PC2 only when k < 4);
 // labels: FID IID label table or "" (one colour per group of `groups`).
-void write_pca_plot(const Comm& comm, const std::string& path, const std::vector<PlotSamples>& groups, int k,
-                    const std::vector<double>& eigenvalues, const std::string& labels);
+void write_pca_plot(const Comm& comm, const std::string& path, const std::string& title,
+                    const std::vector<PlotSamples>& groups, int k, const std::vector<double>& eigenvalues,
+                    const std::string& labels);
 
 }  // namespace dvhpc

@@ -10,6 +10,7 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/h5_handle.hpp"
+#include "dvhpc/h5_read.hpp"
 #include "pca_solver.hpp"
 
 namespace dvhpc {
@@ -30,29 +31,6 @@ std::string serialize(const StandardizedGenotypes& x, const PcaResult& r, int k)
     }
     out += '\n';
   }
-  return out;
-}
-
-template <typename T>
-std::vector<T> read_all(hid_t file, const std::string& path, const char* name, hid_t type) {
-  H5Handle d{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
-  if (d.id < 0) throw Error(ErrorKind::Input, "'" + path + "' has no " + name + " (not a dvhpc PREFIX.pca.h5?)");
-  H5Handle s{H5Dget_space(d.id), H5Sclose};
-  std::vector<T> v(static_cast<size_t>(H5Sget_simple_extent_npoints(s.id)));
-  if (!v.empty()) DVHPC_CHECK_H5(H5Dread(d.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()));
-  return v;
-}
-
-std::vector<std::string> read_strings(hid_t file, const std::string& path, const char* name) {
-  H5Handle d{H5Dopen2(file, name, H5P_DEFAULT), H5Dclose};
-  if (d.id < 0) throw Error(ErrorKind::Input, "'" + path + "' has no " + name + " (not a dvhpc PREFIX.pca.h5?)");
-  H5Handle t{H5Dget_type(d.id), H5Tclose};
-  H5Handle s{H5Dget_space(d.id), H5Sclose};
-  const size_t w = H5Tget_size(t.id), n = static_cast<size_t>(H5Sget_simple_extent_npoints(s.id));
-  std::vector<char> buf(n * w);
-  if (n > 0) DVHPC_CHECK_H5(H5Dread(d.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()));
-  std::vector<std::string> out(n);
-  for (size_t i = 0; i < n; ++i) out[i] = std::string(&buf[i * w], strnlen(&buf[i * w], w));
   return out;
 }
 
@@ -90,12 +68,14 @@ Loadings read_loadings(const std::string& path) {
   H5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (file.id < 0) throw Error(ErrorKind::Input, "cannot open '" + path + "' as HDF5");
   Loadings L;
-  L.id = read_strings(file.id, path, "/variants/id");
-  L.a1 = read_strings(file.id, path, "/variants/a1");
-  L.a2 = read_strings(file.id, path, "/variants/a2");
-  L.freq = read_all<double>(file.id, path, "/variants/a1_freq", H5T_NATIVE_DOUBLE);
-  L.weight = read_all<float>(file.id, path, "/loadings", H5T_NATIVE_FLOAT);
-  L.eigenvalues = read_all<double>(file.id, path, "/eigenvalues", H5T_NATIVE_DOUBLE);
+  if (!h5_has(file.id, "/loadings") || !h5_has(file.id, "/variants"))
+    throw Error(ErrorKind::Input, "'" + path + "' is not a PREFIX.pca.h5 of `dvhpc pca` (no /loadings, /variants)");
+  L.id = h5_read_strings(file.id, path, "/variants/id");
+  L.a1 = h5_read_strings(file.id, path, "/variants/a1");
+  L.a2 = h5_read_strings(file.id, path, "/variants/a2");
+  L.freq = h5_read_double(file.id, path, "/variants/a1_freq");
+  L.weight = h5_read_float(file.id, path, "/loadings");
+  L.eigenvalues = h5_read_double(file.id, path, "/eigenvalues");
   L.k = static_cast<int>(L.eigenvalues.size());
   if (L.a1.size() != L.id.size() || L.a2.size() != L.id.size() || L.freq.size() != L.id.size() ||
       L.weight.size() != L.id.size() * static_cast<size_t>(L.k))

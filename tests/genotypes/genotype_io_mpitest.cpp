@@ -8,20 +8,16 @@
 #include <fstream>
 
 #include "dvhpc/comm.hpp"
+#include "mpi_test_util.hpp"
 #include "dvhpc/genotype_io.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/sim/population.hpp"
 
 using namespace dvhpc;
+using dvhpc::test::shared_dir;
 namespace fs = std::filesystem;
 
 namespace {
-std::string shared_dir(const Comm& w, const std::string& tag) {
-  std::string dir = w.broadcast(fs::temp_directory_path().string() + "/dvhpc-" + tag + "-" + std::to_string(::getpid()));
-  if (w.is_root()) fs::create_directories(dir);
-  w.barrier();
-  return dir;
-}
 
 // This rank's block of a simulated matrix with some missing genotypes.
 GenotypeMatrix simulated(const Comm& w, int64_t variants, int64_t samples) {

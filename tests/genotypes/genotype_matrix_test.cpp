@@ -8,6 +8,7 @@
 
 #include "dvhpc/genotype_matrix.hpp"
 #include "kernels/genotype_decode_host.hpp"
+#include "kernels/genotype_tile.hpp"
 #include "src/pca/standardized_genotypes.hpp"
 
 using namespace dvhpc;
@@ -104,4 +105,27 @@ TEST_CASE("standardisation drops monomorphic and rare variants and uses plink2's
   const double p = 6.0 / 14.0, sd = std::sqrt(2 * p * (1 - p));
   const int g[8] = {0, 1, 2, -1, 0, 1, 2, 0};
   for (int j = 0; j < 8; ++j) CHECK(y[static_cast<size_t>(j)] == doctest::Approx(g[j] < 0 ? 0.0 : (g[j] - 2 * p) / sd).epsilon(1e-6));
+}
+
+TEST_CASE("device-path genotype kernels (default execution space) equal the plain loops") {
+  if (!Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace, Kokkos::HostSpace>::accessible) {
+    MESSAGE("SKIP: the default execution space cannot read host memory (GPU build); cuda_link_check covers it");
+    return;
+  }
+  for (int64_t n : {5, 64, 300}) {
+    const GenotypeMatrix m = random_matrix(9, n, static_cast<uint32_t>(3 * n));
+    std::vector<int64_t> counts(9 * 4), rows = {8, 0, 3};
+    kernels::count_codes(m.packed.data(), 9, m.row_bytes(), n, counts.data());
+    for (int64_t i = 0; i < 9; ++i) {
+      int64_t c[4] = {0, 0, 0, 0};
+      for (int64_t j = 0; j < n; ++j) ++c[code_at(m.row(i), j)];
+      for (int k = 0; k < 4; ++k) CHECK(counts[static_cast<size_t>(i * 4 + k)] == c[k]);
+    }
+    const std::vector<float> lut = {1, 2, 3, 4, -1, -2, -3, -4, 0.5f, 0, -0.5f, -1};
+    std::vector<float> tile(static_cast<size_t>(3 * n));
+    kernels::decode_tile(m.packed.data(), 9, m.row_bytes(), rows.data(), lut.data(), 3, n, tile.data());
+    for (int64_t r = 0; r < 3; ++r)
+      for (int64_t j = 0; j < n; ++j)
+        CHECK(tile[static_cast<size_t>(r * n + j)] == lut[static_cast<size_t>(r * 4 + code_at(m.row(rows[static_cast<size_t>(r)]), j))]);
+  }
 }

@@ -11,19 +11,15 @@
 #include <sstream>
 
 #include "dvhpc/comm.hpp"
+#include "mpi_test_util.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/ordered_pieces.hpp"
 
 using namespace dvhpc;
+using dvhpc::test::shared_dir;
 namespace fs = std::filesystem;
 
 namespace {
-std::string shared_dir(const Comm& w, const std::string& tag) {
-  std::string dir = w.broadcast(fs::temp_directory_path().string() + "/dvhpc-" + tag + "-" + std::to_string(::getpid()));
-  if (w.is_root()) fs::create_directories(dir);
-  w.barrier();
-  return dir;
-}
 // Piece k: its bytes are a function of k; sizes vary, one crosses the 8 MB MPI-IO chunk.
 std::string piece(int64_t k) {
   const size_t n = k == 3 ? (9u << 20) : static_cast<size_t>(1000 + 37 * k);
