@@ -39,7 +39,7 @@ timed() {
   local label=$1; shift
   local t0 t1
   t0=$(date +%s.%N)
-  /usr/bin/time -f %M -o "$tmp/$label.rss" "$@" > "$tmp/$label.log" 2>&1
+  /usr/bin/time -f %M -o "$tmp/$label.rss" "$@" > "$tmp/$label.log" 2>&1 || { echo "$label failed:" >&2; tail "$tmp/$label.log" >&2; exit 1; }
   t1=$(date +%s.%N)
   echo "$($py -c "print(f'{$t1 - $t0:.2f}')") $(( $(cat "$tmp/$label.rss") / 1024 ))"
 }
@@ -48,10 +48,7 @@ median3() {  # LABEL CMD... -> median "wall rss" of 3 runs
   a=$(timed "$@"); b=$(timed "$@"); c=$(timed "$@")
   printf '%s\n%s\n%s\n' "$a" "$b" "$c" | sort -n | sed -n 2p
 }
-dv() {  # OUT EXTRA_SETS...: dvhpc pca on the matrix, 1 rank
-  local o=$1; shift
-  "$bin" pca --set pca.input="$data/bn200k" --set output="$o" --set progress=false --set pca.plot=false "$@"
-}
+dv="$bin pca --set pca.input=$data/bn200k --set progress=false --set pca.plot=false"
 
 simulate "$data/bn200k" 200000 10000
 if [ ! -s "$data/exact.eigenval" ]; then
@@ -60,9 +57,9 @@ if [ ! -s "$data/exact.eigenval" ]; then
     --set progress=false --set pca.plot=false > "$data/exact.time"
 fi
 echo "dvhpc ..."
-dv_default=$(median3 dv_default dv "$tmp/dv_default")
-dv_q2=$(median3 dv_q2 dv "$tmp/dv_q2" --set pca.power_iterations=2)
-dv_1t=$(OMP_NUM_THREADS=1 timed dv_1t dv "$tmp/dv_1t" --set threads=1)
+dv_default=$(median3 dv_default $dv --set output="$tmp/dv_default")
+dv_q2=$(median3 dv_q2 $dv --set output="$tmp/dv_q2" --set pca.power_iterations=2)
+dv_1t=$(OMP_NUM_THREADS=1 timed dv_1t $dv --set output="$tmp/dv_1t" --set threads=1)
 dv_2r=$(timed dv_2r mpirun -np 2 --oversubscribe "$bin" pca --set pca.input="$data/bn200k" --set output="$tmp/dv_2r" \
   --set progress=false --set pca.plot=false --set threads=1)
 echo "dask ..."
@@ -70,8 +67,8 @@ dask_r=$(timed dask $py "$here/perf/pca_dask.py" "$data/bn200k" 10 2 "$tmp/dask"
 echo "plink2 ..."
 plink_r=$(timed plink2 plink2 --bfile "$data/bn200k" --pca 10 approx --threads 2 --out "$tmp/plink2")
 
-blas=$($py -c "import numpy, sys; numpy.show_config()" 2>/dev/null | grep -A2 -m1 -E "^(openblas_info|blas_opt_info):" | grep -oE "libraries = \[[^]]*\]" | head -1)
-blas_alt=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
+# numpy's BLAS (Debian's alternatives: reference BLAS or OpenBLAS), which Dask's products use.
+blas_alt=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)
 $py - "$data/exact" "$tmp" "$dv_default" "$dv_q2" "$dv_1t" "$dv_2r" "$dask_r" "$plink_r" "$(cat "$data/exact.time")" \
   "$(date -u +%Y-%m-%d)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $cores cores" \
   "$(plink2 --version | head -1)" "$($py -c 'import dask; print(dask.__version__)')" "$blas_alt" \
@@ -115,3 +112,17 @@ print(f"\nStrong scaling (defaults): 1 rank x 1 thread {w1:.2f} s, 2 ranks x 1 t
       f"(read, standardise, PCA, outputs); dvhpc rows are the median of 3 runs.")
 PY
 tail -n 16 "$out"
+
+# ---- 1,000,000 variants x 20,000 samples (BIG=1): dvhpc only (the peers take hours here)
+if [ "${BIG:-0}" = 1 ]; then
+  echo "1M x 20k ..."
+  simulate "$data/bn1m" 1000000 20000
+  big=$(timed big "$bin" pca --set pca.input="$data/bn1m" --set output="$tmp/big" --set progress=false --set pca.plot=false)
+  stages=$(grep -E "^(read|standardise|pca|write) " "$tmp/big.log" | awk '{printf "%s %.1f s, ", $1, $3}')
+  cat >> "$out" <<MD
+
+1,000,000 variants x 20,000 samples (5 GB .bed, same model), \`dvhpc pca\` defaults, 1 rank x $cores threads:
+**$(echo "$big" | cut -d' ' -f1) s**, peak RSS **$(echo "$big" | cut -d' ' -f2) MB** (${stages% , }); top eigenvalues $(head -5 "$tmp/big.eigenval" | tr '\n' ' ').
+MD
+  tail -n 3 "$out"
+fi
