@@ -3,12 +3,13 @@
 #
 #   perf/pca.sh [BUILD_DIR]            # 200,000 variants x 10,000 samples
 #   BIG=1 perf/pca.sh [BUILD_DIR]      # also 1,000,000 x 20,000 (5 GB .bed), dvhpc only
+#   BIG=1 ONLY=big perf/pca.sh         # only that
 #
 # Makes (once, in $PCA_DATA, default /work/data/bn) a Balding-Nichols matrix
 # with `dvhpc simulate` (5 populations, F = 0.01, uniform ancestral
 # frequencies, PLINK), its exact PCA (`pca.method: exact`, LAPACK), then
 # measures wall time and peak RSS (GNU time) of
-#   - dvhpc pca, 1 rank x 2 threads: defaults (6 power iterations = 7 passes)
+#   - dvhpc pca, 1 rank x 2 threads: defaults (7 power iterations = 8 passes, 15 directions)
 #     and power_iterations 2 (3 passes; Dask's n_power_iter=2 makes 6), 3 runs each (median);
 #   - dvhpc pca 1 rank x 1 thread and 2 ranks x 1 thread (strong scaling);
 #   - Dask svd_compressed(k=10, n_power_iter=2), 2-bit chunks decoded in the graph (perf/pca_dask.py);
@@ -50,6 +51,7 @@ median3() {  # LABEL CMD... -> median "wall rss" of 3 runs
 }
 dv="$bin pca --set pca.input=$data/bn200k --set progress=false --set pca.plot=false"
 
+if [ "${ONLY:-}" != big ]; then
 simulate "$data/bn200k" 200000 10000
 if [ ! -s "$data/exact.eigenval" ]; then
   echo "exact PCA (once) ..."
@@ -90,7 +92,7 @@ def score(prefix):
     r = [abs(np.corrcoef(A[:, j], B[:, j])[0, 1]) for j in range(4)]
     rel = e / ev[:10] - 1
     return e, rel, r
-names = {"dv_default": "dvhpc pca (defaults: 6 power iterations, 7 passes)", "dv_q2": "dvhpc pca, power_iterations 2 (3 passes)",
+names = {"dv_default": "dvhpc pca (defaults: 7 power iterations, 8 passes)", "dv_q2": "dvhpc pca, power_iterations 2 (3 passes)",
          "dask": "Dask svd_compressed(k=10, n_power_iter=2)", "plink2": "plink2 --pca 10 approx --threads 2"}
 files = {"dv_default": f"{tmp}/dv_default", "dv_q2": f"{tmp}/dv_q2", "dask": f"{tmp}/dask", "plink2": f"{tmp}/plink2"}
 dv_wall = float(runs["dv_default"].split()[0])
@@ -112,6 +114,7 @@ print(f"\nStrong scaling (defaults): 1 rank x 1 thread {w1:.2f} s, 2 ranks x 1 t
       f"(read, standardise, PCA, outputs); dvhpc rows are the median of 3 runs.")
 PY
 tail -n 16 "$out"
+fi
 
 # ---- 1,000,000 variants x 20,000 samples (BIG=1): dvhpc only (the peers take hours here)
 if [ "${BIG:-0}" = 1 ]; then

@@ -143,8 +143,8 @@ struct PcaConfig {
   std::string input;            // PLINK prefix, HDF5 genotype matrix or VCF/BCF
   int components = 10;
   std::string method = "randomized";  // randomized | exact
-  int oversample = 10;          // extra random directions (randomized)
-  int power_iterations = 6;     // passes over the data = power_iterations + 1
+  int oversample = 5;           // extra random directions (randomized)
+  int power_iterations = 7;     // passes over the data = power_iterations + 1
   double min_maf = 0.0;         // variants with a lower minor allele frequency are left out
   uint64_t seed = 1;
   std::string labels;           // FID IID label table: colours of the plot

@@ -51,12 +51,6 @@ hid_t h5_type(Column::Kind k) {
   }
 }
 
-int64_t elems(const Column& c) {
-  int64_t n = 1;
-  for (int64_t d : c.shape) n *= d;
-  return n;
-}
-
 const std::vector<std::string>& strings_of(const ExampleBuffer& b, const std::string& name) {
   if (name == "/meta/contig") return b.contig;
   if (name == "/meta/ref") return b.ref;

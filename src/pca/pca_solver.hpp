@@ -40,8 +40,8 @@ class Comm;
 struct PcaOptions {
   std::string method = "randomized";  // randomized | exact
   int components = 10;
-  int oversample = 10;
-  int power_iterations = 6;
+  int oversample = 5;
+  int power_iterations = 7;
   uint64_t seed = 1;
   bool progress = false;  // rank 0 reports passes
 };

@@ -107,9 +107,9 @@ TEST_CASE("pca matches an exact LAPACK reference at any rank count") {
     for (int j = 0; j < 8; ++j) {
       CAPTURE(j);
       // The 3 population axes are well separated: tight. The rest is noise
-      // (Marchenko-Pastur bulk) where a Krylov space of 7 x 18 directions
-      // is still converging: within 1.5%, and never above the exact value.
-      const double tol = (j < 3 || method == "exact") ? 1e-4 : 1.5e-2;
+      // (Marchenko-Pastur bulk) where a Krylov space of 8 x 13 directions
+      // is still converging: within 2%, and never above the exact value.
+      const double tol = (j < 3 || method == "exact") ? 1e-4 : 2e-2;
       CHECK(r.eigenvalues[static_cast<size_t>(j)] == doctest::Approx(ref.values[static_cast<size_t>(j)]).epsilon(tol));
       CHECK(r.eigenvalues[static_cast<size_t>(j)] <= ref.values[static_cast<size_t>(j)] * (1 + 1e-5));
       // Noise eigenvectors are defined only up to near-degenerate mixing.
