@@ -125,7 +125,7 @@ if [ "${BIG:-0}" = 1 ]; then
   cat >> "$out" <<MD
 
 1,000,000 variants x 20,000 samples (5 GB .bed, same model), \`dvhpc pca\` defaults, 1 rank x $cores threads:
-**$(echo "$big" | cut -d' ' -f1) s**, peak RSS **$(echo "$big" | cut -d' ' -f2) MB** (${stages% , }); top eigenvalues $(head -5 "$tmp/big.eigenval" | tr '\n' ' ').
+**$(echo "$big" | cut -d' ' -f1) s**, peak RSS **$(echo "$big" | cut -d' ' -f2) MB** (${stages%, }); top eigenvalues $(head -5 "$tmp/big.eigenval" | tr '\n' ' ').
 MD
   tail -n 3 "$out"
 fi
