@@ -167,6 +167,8 @@ struct Config {
   bool auto_chr_prefix = false;        // add/strip "chr" to match the reference
   std::string log_level = "info";
   bool progress = true;
+  bool gvcf = false;                   // call: also PREFIX.g.vcf.gz (PREFIX.SAMPLE.g.vcf.gz per sample)
+  int gvcf_gq_band = 5;                // reference blocks: GQ bands of this width
 
   ReadFilterConfig filters;
   CandidateConfig candidates;

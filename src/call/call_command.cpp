@@ -17,6 +17,7 @@
 #include "call_records.hpp"
 #include "candidate_records.hpp"
 #include "genotype_stages.hpp"
+#include "gvcf_records.hpp"
 #include "shard_cache.hpp"
 #include "dvhpc/build_info.hpp"
 #include "genotyper.hpp"
@@ -74,8 +75,15 @@ DVHPC_COMMAND(run_call, "call",
           ScopedStage st(times, "postprocess");
           add_call_records(sites, calls, call_vcf, cols);
         }
+        std::vector<std::string> gvcf;
+        if (cfg.gvcf) {
+          ScopedStage st(times, "gvcf");
+          for (size_t s = 0; s < w.batches.size(); ++s)
+            gvcf.push_back(gvcf_block(w.shard.region, w.seq, w.counters[s].to_host(), sites, calls[s], s,
+                                      cfg.gvcf_gq_band));
+        }
         ScopedStage st(times, "spill");
-        outputs.spill(w.shard.index, candidate_vcf, call_vcf, cols);
+        outputs.spill(w.shard.index, candidate_vcf, call_vcf, cols, gvcf);
         if (++finished == fail_after) {
           std::fprintf(stderr, "dvhpc: DVHPC_FAULT_AFTER_SHARDS=%lld: simulating a crash\n",
                        static_cast<long long>(fail_after));

@@ -10,6 +10,7 @@
 #include "dvhpc/timer.hpp"
 #include "dvhpc/vcf_writer.hpp"
 #include "dvhpc/version.hpp"
+#include "gvcf_records.hpp"
 #include "shard_cache.hpp"
 
 namespace dvhpc {
@@ -18,6 +19,7 @@ namespace {
 // Spill sections of one shard.
 constexpr const char* kCandidates = "candidates.vcf";
 constexpr const char* kCalls = "calls.vcf";
+std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample); }
 
 }  // namespace
 
@@ -28,12 +30,22 @@ CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& co
   header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING));
   candidate_format_ = std::make_unique<VcfFormat>(candidate_vcf_header(), contigs, samples_);
   call_format_ = std::make_unique<VcfFormat>(header, contigs, samples_);
+  if (ctx.cfg.gvcf) {
+    std::vector<std::string> gh = gvcf_header();
+    gh.insert(gh.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING) + " (gVCF)");
+    for (const auto& s : samples_) gvcf_formats_.push_back(std::make_unique<VcfFormat>(gh, contigs, std::vector<std::string>{s}));
+  }
+}
+
+std::string CallOutputs::gvcf_path(size_t sample) const {
+  if (samples_.size() == 1) return ctx_.cfg.output + ".g.vcf.gz";
+  return ctx_.cfg.output + "." + samples_[sample] + ".g.vcf.gz";
 }
 
 CallOutputs::~CallOutputs() = default;
 
 void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf,
-                        const CallColumns& cols) {
+                        const CallColumns& cols, const std::vector<std::string>& gvcf) {
   const int64_t ns = static_cast<int64_t>(samples_.size());
   SpillWriter w(cache_.path(shard));
   w.add_bytes(kCandidates, candidate_format_->compress_block(candidate_vcf));
@@ -45,6 +57,8 @@ void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const s
   w.add_rows("qual", cols.qual, 1);
   w.add_rows("genotypes", cols.genotypes, ns);
   w.add_rows("probabilities", cols.probabilities, ns * 3);
+  for (size_t k = 0; k < gvcf_formats_.size(); ++k)
+    w.add_bytes(gvcf_section(k), gvcf_formats_[k]->compress_block(gvcf.at(k)));
   w.commit();
   hold(shard, w.sections());
 }
@@ -73,19 +87,24 @@ void CallOutputs::hold(int64_t shard, const std::vector<SpillSection>& sections)
   h.width_alt = section("alt").row_bytes;
   if (section("genotypes").row_bytes != static_cast<int64_t>(samples_.size()))
     throw Error(ErrorKind::Input, "shard file '" + path + "' has another number of samples");
+  for (size_t k = 0; k < gvcf_formats_.size(); ++k) h.gvcf_bytes.push_back(section(gvcf_section(k).c_str()).bytes);
   held_.push_back(h);
 }
 
 int64_t CallOutputs::write() {
   const Comm& comm = ctx_.comm;
   std::vector<int64_t> keys, cand, call, rows;
+  std::vector<std::vector<int64_t>> gvcf(gvcf_formats_.size());
   for (const auto& h : held_) {
     keys.push_back(h.shard);
     cand.push_back(h.candidate_bytes);
     call.push_back(h.call_bytes);
     rows.push_back(h.rows);
+    for (size_t k = 0; k < gvcf.size(); ++k) gvcf[k].push_back(h.gvcf_bytes[k]);
   }
-  const std::vector<PieceLayout> layout = layout_pieces(comm, keys, {cand, call, rows});
+  std::vector<std::vector<int64_t>> sizes{cand, call, rows};
+  sizes.insert(sizes.end(), gvcf.begin(), gvcf.end());
+  const std::vector<PieceLayout> layout = layout_pieces(comm, keys, sizes);
   SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
   auto bytes_of = [&](const char* section) {
     return [&, section](size_t i, int64_t off, int64_t n, char* out) {
@@ -94,6 +113,11 @@ int64_t CallOutputs::write() {
   };
   write_vcf_pieces(comm, ctx_.cfg.output + ".candidates.vcf.gz", *candidate_format_, layout[0], bytes_of(kCandidates));
   write_vcf_pieces(comm, ctx_.cfg.output + ".vcf.gz", *call_format_, layout[1], bytes_of(kCalls));
+  std::vector<std::string> names(gvcf_formats_.size());
+  for (size_t k = 0; k < gvcf_formats_.size(); ++k) {
+    names[k] = gvcf_section(k);
+    write_vcf_pieces(comm, gvcf_path(k), *gvcf_formats_[k], layout[3 + k], bytes_of(names[k].c_str()));
+  }
   write_h5(layout[2]);
   return layout[2].total;
 }

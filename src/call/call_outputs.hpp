@@ -9,6 +9,9 @@
 // of PREFIX.h5 is record i of PREFIX.vcf.gz under either schedule, and no
 // record passes through rank 0.
 //
+// With `gvcf: true`, each sample's gVCF text (gvcf_records.hpp) is one more
+// section of the spill and one more file assembled the same way.
+//
 // PREFIX.h5 (the genotype matrix; see README "PREFIX.h5"):
 //   /calls/contig, /calls/ref, /calls/alt   fixed-length strings [variants]
 //   /calls/pos    int64 [variants]   1-based VCF POS
@@ -42,7 +45,9 @@ class CallOutputs {
   ~CallOutputs();
 
   // Formats one finished shard and spills it; nothing of it stays in memory.
-  void spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf, const CallColumns& cols);
+  // `gvcf[s]`: sample s's gVCF text of the shard (empty unless cfg.gvcf).
+  void spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf, const CallColumns& cols,
+             const std::vector<std::string>& gvcf);
   // Takes a shard spilled by an earlier, interrupted run; false if there is none.
   bool restore(int64_t shard);
 
@@ -55,7 +60,10 @@ class CallOutputs {
     int64_t shard = 0;
     int64_t candidate_bytes = 0, call_bytes = 0, rows = 0;
     int64_t width_contig = 0, width_ref = 0, width_alt = 0;
+    std::vector<int64_t> gvcf_bytes;  // per sample
   };
+  // PREFIX.g.vcf.gz for one sample, PREFIX.SAMPLE.g.vcf.gz for several.
+  std::string gvcf_path(size_t sample) const;
   void hold(int64_t shard, const std::vector<SpillSection>& sections);
   void write_h5(const PieceLayout& rows);
 
@@ -63,6 +71,7 @@ class CallOutputs {
   std::vector<std::string> samples_;
   const ShardCache& cache_;
   std::unique_ptr<VcfFormat> candidate_format_, call_format_;
+  std::vector<std::unique_ptr<VcfFormat>> gvcf_formats_;  // per sample, when cfg.gvcf
   std::vector<Held> held_;
 };
 

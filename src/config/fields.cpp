@@ -78,6 +78,9 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(bool, "auto_chr_prefix", auto_chr_prefix, "add/strip 'chr' to match the reference"),
       DVHPC_FIELD(std::string, "log_level", log_level, "trace|debug|info|warn|error"),
       DVHPC_FIELD(bool, "progress", progress, "print rank-0 progress lines"),
+      DVHPC_FIELD(bool, "gvcf", gvcf,
+                  "call: also write a gVCF per sample (reference blocks + <*> records) for `joint`"),
+      DVHPC_FIELD(int, "gvcf_gq_band", gvcf_gq_band, "gVCF reference blocks: width of the GQ bands below GQ 20 (one band from 20 up)"),
 
       DVHPC_FIELD(int, "filters.min_mapq", filters.min_mapq, "drop reads with MAPQ below this"),
       DVHPC_FIELD(bool, "filters.drop_duplicates", filters.drop_duplicates, "drop reads flagged duplicate"),

@@ -163,6 +163,7 @@ void validate(const Config& c) {
     if (!c.truth.bed.empty()) require_file("truth.bed", c.truth.bed, "confident-regions BED");
     if (!c.reference.empty()) check_reference(c);
   }
+  if (c.gvcf_gq_band < 1 || c.gvcf_gq_band > 99) bad("gvcf_gq_band", "must be in 1..99");
   if (c.simulate.kind != "reads" && c.simulate.kind != "genotypes")
     bad("simulate.kind", "must be reads or genotypes, not '" + c.simulate.kind + "'");
   if (c.simulate.samples < 1) bad("simulate.samples", "must be >= 1");

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `call` with `gvcf: true`: per-sample gVCFs that are byte-identical at 1 and
+# 2 ranks, cover every base exactly once (reference blocks + site records),
+# pass `bcftools view` and `bcftools merge --gvcf`, and on real NA12878
+# (../shared; skipped when absent) keep every truth variant with 3 or more
+# supporting reads out of reference blocks of GQ >= 20.
+# usage: gvcf_cli.sh DVHPC_BINARY SOURCE_DIR    (exit 77 = skipped)
+set -u
+bin=$1
+src=$2
+py=/usr/bin/python3
+check="$py $src/tests/cli/gvcf_check.py"
+command -v bcftools >/dev/null || { echo "SKIP: bcftools not installed"; exit 77; }
+command -v mpirun >/dev/null || { echo "SKIP: mpirun not installed"; exit 77; }
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+fails=0
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+ok() { echo "ok   $*"; }
+q="--set progress=false --set log_level=warn"
+
+# Two samples of one random genome (different seeds: different variants and reads).
+"$bin" simulate $q --set simulate.genome_length=200000 --set simulate.coverage=25 --set sample=A --set output=a || fail "simulate A"
+"$bin" simulate $q --set simulate.genome_length=200000 --set simulate.coverage=25 --set sample=B --set simulate.seed=2 \
+  --set reference=a.fa --set output=b || fail "simulate B"
+printf 'reference: a.fa\nreads: [a.bam, b.bam]\ngvcf: true\npartition: {shard_size: 50000}\n' > c.yaml
+"$bin" call c.yaml $q --set output=one > /dev/null 2>&1 || fail "call (1 rank) exited $?"
+mpirun -np 2 --oversubscribe "$bin" call c.yaml $q --set output=two --set threads=1 > /dev/null 2>&1 || fail "call (2 ranks) exited $?"
+for s in A B; do
+  [ -s one.$s.g.vcf.gz ] && [ -s one.$s.g.vcf.gz.tbi ] || fail "one.$s.g.vcf.gz (+.tbi) missing"
+  cmp -s <(zcat one.$s.g.vcf.gz | grep -v '^##source') <(zcat two.$s.g.vcf.gz | grep -v '^##source') \
+    && ok "sample $s: gVCF identical at 1 and 2 ranks" || fail "sample $s: gVCF differs between 1 and 2 ranks"
+  bcftools view one.$s.g.vcf.gz > /dev/null && ok "sample $s: bcftools view reads it" || fail "bcftools view one.$s.g.vcf.gz"
+  awk '{print $1"\t"$2"\t"$3}' a.bed > regions.bed
+  $check cover one.$s.g.vcf.gz regions.bed || fail "sample $s: coverage"
+done
+bcftools merge --gvcf a.fa -Oz -o merged.vcf.gz one.A.g.vcf.gz one.B.g.vcf.gz 2> merge.log \
+  && [ "$(bcftools query -l merged.vcf.gz | tr '\n' ' ')" = "A B " ] && ok "bcftools merge --gvcf merges the two samples" \
+  || { fail "bcftools merge --gvcf"; cat merge.log; }
+ls | grep -q '\.tmp-' && fail "temporary files left: $(ls | grep '\.tmp-')"
+
+d=$src/../shared/data/na12878_hg19_chr20_10mb_illumina
+if [ -f "$d/NA12878_S1.chr20.10_10p1mb.bam" ]; then
+  ref=$d/ucsc.hg19.chr20.unittest.fasta.gz
+  "$bin" call $q --set reference=$ref --set reads=$d/NA12878_S1.chr20.10_10p1mb.bam \
+    --set 'regions=["chr20:10000001-10100000"]' --set gvcf=true --set output=na > /dev/null 2>&1 || fail "NA12878 call exited $?"
+  printf 'chr20\t10000000\t10100000\n' > na.bed
+  echo "NA12878 chr20:10.0-10.1 Mb:"
+  $check cover na.g.vcf.gz na.bed || fail "NA12878 coverage"
+  bcftools mpileup -f $ref -T $d/test_nist.b37_chr20_100kbp_at_10mb.vcf.gz -a AD -Oz -o truth_ad.vcf.gz \
+    $d/NA12878_S1.chr20.10_10p1mb.bam 2> /dev/null || fail "bcftools mpileup at the truth sites"
+  $check truth na.g.vcf.gz truth_ad.vcf.gz 3 || fail "a truth variant sits in a confident reference block"
+else
+  echo "note: ../shared/data/na12878_hg19_chr20_10mb_illumina absent; real-data checks skipped"
+fi
+[ $fails = 0 ] && echo "all gvcf checks passed" || exit 1
