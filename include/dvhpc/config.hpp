@@ -153,6 +153,13 @@ struct PcaConfig {
   bool plot = true;             // PREFIX.pca.png
 };
 
+// `dvhpc joint`: per-sample gVCFs -> one cohort VCF and genotype matrix.
+struct JointConfig {
+  std::vector<std::string> gvcfs;  // paths, or one file listing a path per line
+  int64_t shard_size = 1000000;    // bases per region a rank works on at a time
+  bool plink = false;              // also PREFIX.bed/.bim/.fam
+};
+
 struct Config {
   std::string command;                 // call | make-examples | train | eval | simulate | pca
   std::string preset = "default";
@@ -181,6 +188,7 @@ struct Config {
   TrainConfig train;
   SimulateConfig simulate;
   PcaConfig pca;
+  JointConfig joint;
 
   // The effective configuration as YAML (recorded as provenance in outputs).
   std::string to_yaml() const;

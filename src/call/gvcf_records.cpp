@@ -29,8 +29,8 @@ void emit_block(const Block& b, const std::string& contig, const std::string& re
   if (base != 'A' && base != 'C' && base != 'G' && base != 'T') base = 'N';
   out += contig + '\t' + std::to_string(b.begin + 1) + "\t.\t" + base + "\t<*>\t0\t.\tEND=" +
          std::to_string(b.end) + "\tGT:GQ:MIN_DP:PL\t0/0:" + std::to_string(b.gq) + ':' +
-         std::to_string(b.min_dp) + ':' + std::to_string(b.pl[0]) + ',' + std::to_string(b.pl[1]) + ',' +
-         std::to_string(b.pl[2]) + '\n';
+         std::to_string(b.min_dp) + ":0," + std::to_string(b.gq) + ',' +
+         std::to_string(std::max(b.gq, b.pl[2] - b.pl[0])) + '\n';
 }
 
 // The site's record for one sample: ALT + <*>, PL extended to the <*> allele.
@@ -96,7 +96,7 @@ std::vector<std::string> gvcf_header() {
       "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Reads supporting REF and each ALT from the allele counts "
       "('.' where the allele is not a candidate in this sample)\">",
       "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods relative to the best; "
-      "in a reference block those of 0/0, 0/<*>, <*>/<*> at its least confident base\">",
+      "in a reference block 0 for 0/0 and the block GQ (at least) for 0/<*> and <*>/<*>\">",
   };
 }
 

@@ -42,6 +42,10 @@ HomRefConfidence hom_ref_confidence(int depth, int ref_reads, int top_other = 0)
 
 std::vector<std::string> gvcf_header();
 
+// A block's PL is 0 for 0/0, its GQ for 0/<*> and at least that for
+// <*>/<*>: it stands for every base of the block, so it says no more than
+// the block's least confident base says for hom-ref (a base where a het was
+// likelier has GQ 0 and makes the block uninformative, not a het).
 // GQ values are banded by `band` below 20 (5: 0-4, 5-9, 10-14, 15-19) and
 // form one band from 20 up: a block is a run of bases in the same band; its
 // GQ and MIN_DP are the minimum over the run.

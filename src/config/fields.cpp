@@ -174,6 +174,11 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(std::vector<std::string>, "simulate.genotype_formats", simulate.genotype_formats,
                   "genotypes: outputs, plink (PREFIX.bed/.bim/.fam) and/or h5 (PREFIX.h5)"),
 
+      DVHPC_FIELD(std::vector<std::string>, "joint.gvcfs", joint.gvcfs,
+                  "joint: per-sample gVCFs (bgzipped + .tbi), or one file listing a path per line"),
+      DVHPC_FIELD(int64_t, "joint.shard_size", joint.shard_size, "joint: bases per region a rank works on at a time"),
+      DVHPC_FIELD(bool, "joint.plink", joint.plink, "joint: also write PREFIX.bed/.bim/.fam"),
+
       DVHPC_FIELD(std::string, "pca.input", pca.input, "genotypes: PLINK prefix, HDF5 matrix (.h5) or VCF/BCF"),
       DVHPC_FIELD(int, "pca.components", pca.components, "principal components"),
       DVHPC_FIELD(std::string, "pca.method", pca.method, "randomized (subspace iteration) | exact (LAPACK, small n)"),

@@ -194,10 +194,17 @@ void validate(const Config& c) {
     if (!c.pca.labels.empty()) require_file("pca.labels", c.pca.labels, "label table (FID IID label)");
   }
 
+  if (c.joint.shard_size < 1000) bad("joint.shard_size", "must be >= 1000");
+  if (cmd == "joint") {
+    if (c.joint.gvcfs.empty()) bad("joint.gvcfs", "is required (gVCF paths, or a file with one path per line)");
+    for (const auto& g : c.joint.gvcfs) require_file("joint.gvcfs", g, "gVCF (or list of gVCFs)");
+  }
+
   if (cmd == "simulate" && !c.reference.empty()) check_reference(c);
   if (cmd == "simulate" && !c.simulate.variants_vcf.empty())
     require_file("simulate.variants_vcf", c.simulate.variants_vcf, "variants VCF");
-  if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train" || cmd == "pca")
+  if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train" || cmd == "pca" ||
+      cmd == "joint")
     check_output_prefix(c.output);
 }
 

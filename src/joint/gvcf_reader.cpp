@@ -1,0 +1,97 @@
+#include "gvcf_reader.hpp"
+
+#include <cstdlib>
+
+#include "dvhpc/error.hpp"
+
+namespace dvhpc {
+
+GvcfReader::GvcfReader(const std::string& path) : path_(path) {
+  fp_ = hts_open(path.c_str(), "r");
+  if (!fp_) throw Error(ErrorKind::Input, "cannot open the gVCF '" + path + "'");
+  hdr_ = bcf_hdr_read(fp_);
+  tbx_ = hdr_ ? tbx_index_load(path.c_str()) : nullptr;
+  rec_ = bcf_init();
+  if (!hdr_ || !tbx_) {
+    const std::string why = !hdr_ ? "has no valid VCF header" : "has no tabix index (.tbi): run `tabix -p vcf " + path + "`";
+    close();
+    throw Error(ErrorKind::Input, "gVCF '" + path + "' " + why);
+  }
+  if (bcf_hdr_nsamples(hdr_) != 1) {
+    const int n = bcf_hdr_nsamples(hdr_);
+    close();
+    throw Error(ErrorKind::Input, "gVCF '" + path + "' has " + std::to_string(n) + " samples; joint takes one per file");
+  }
+  sample_ = hdr_->samples[0];
+}
+
+GvcfReader::~GvcfReader() { close(); }
+
+void GvcfReader::close() {
+  free(gt_);
+  free(gq_);
+  free(pl_);
+  gt_ = gq_ = pl_ = nullptr;
+  if (rec_) bcf_destroy(rec_);
+  if (tbx_) tbx_destroy(tbx_);
+  if (hdr_) bcf_hdr_destroy(hdr_);
+  if (fp_) hts_close(fp_);
+  rec_ = nullptr;
+  tbx_ = nullptr;
+  hdr_ = nullptr;
+  fp_ = nullptr;
+}
+
+std::vector<std::pair<std::string, int64_t>> GvcfReader::contigs() const {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (int i = 0; i < hdr_->n[BCF_DT_CTG]; ++i) {
+    const bcf_idinfo_t* info = hdr_->id[BCF_DT_CTG][i].val;
+    const int64_t len = info ? static_cast<int64_t>(info->info[0]) : 0;
+    out.emplace_back(hdr_->id[BCF_DT_CTG][i].key, len);
+  }
+  return out;
+}
+
+std::vector<GvcfRecord> GvcfReader::fetch(const Region& r) {
+  std::vector<GvcfRecord> out;
+  const int tid = tbx_name2id(tbx_, r.contig.c_str());
+  if (tid < 0) return out;  // no record on this contig
+  hts_itr_t* itr = tbx_itr_queryi(tbx_, tid, r.begin, r.end);
+  if (!itr) throw Error(ErrorKind::Input, "cannot query " + r.to_string() + " in '" + path_ + "'");
+  kstring_t line = {0, 0, nullptr};
+  int rc;
+  while ((rc = tbx_itr_next(fp_, tbx_, itr, &line)) >= 0) {
+    if (vcf_parse(&line, hdr_, rec_) != 0) {
+      free(line.s);
+      hts_itr_destroy(itr);
+      throw Error(ErrorKind::Input, "malformed record in '" + path_ + "' near " + r.to_string());
+    }
+    bcf_unpack(rec_, BCF_UN_ALL);
+    GvcfRecord g;
+    g.pos = rec_->pos;
+    g.end = rec_->pos + rec_->rlen;
+    g.ref = rec_->d.allele[0];
+    for (int a = 1; a < rec_->n_allele; ++a) {
+      const std::string allele = rec_->d.allele[a];
+      if (allele == "<*>" || allele == "<NON_REF>")
+        g.star = a;
+      else
+        g.alts.push_back(allele);
+    }
+    g.block = g.alts.empty() && g.star > 0;
+    if (bcf_get_genotypes(hdr_, rec_, &gt_, &ngt_) >= 2) {
+      g.a1 = bcf_gt_is_missing(gt_[0]) ? -1 : bcf_gt_allele(gt_[0]);
+      g.a2 = (gt_[1] == bcf_int32_vector_end || bcf_gt_is_missing(gt_[1])) ? g.a1 : bcf_gt_allele(gt_[1]);
+    }
+    if (bcf_get_format_int32(hdr_, rec_, "GQ", &gq_, &ngq_) >= 1 && gq_[0] != bcf_int32_missing) g.gq = gq_[0];
+    const int npl = bcf_get_format_int32(hdr_, rec_, "PL", &pl_, &npl_);
+    for (int i = 0; i < npl; ++i) g.pl.push_back(pl_[i] == bcf_int32_missing || pl_[i] == bcf_int32_vector_end ? 0 : pl_[i]);
+    out.push_back(std::move(g));
+  }
+  free(line.s);
+  hts_itr_destroy(itr);
+  if (rc < -1) throw Error(ErrorKind::Input, "'" + path_ + "' is truncated or malformed near " + r.to_string());
+  return out;
+}
+
+}  // namespace dvhpc

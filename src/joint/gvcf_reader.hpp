@@ -1,0 +1,54 @@
+// One sample's gVCF (bgzipped + tabix-indexed), read a region at a time
+// through the index, so a joint run holds only the records of the region
+// it is working on for each sample.
+#pragma once
+
+#include <htslib/hts.h>
+#include <htslib/tbx.h>
+#include <htslib/vcf.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dvhpc/region.hpp"
+
+namespace dvhpc {
+
+struct GvcfRecord {
+  int64_t pos = 0, end = 0;          // 0-based, half-open span on the reference
+  bool block = false;                // a reference block (<*> only)
+  std::string ref;
+  std::vector<std::string> alts;     // without <*>
+  int star = -1;                     // allele index of <*> (-1: none)
+  int a1 = -1, a2 = -1;              // GT (-1: missing)
+  int gq = 0;
+  std::vector<int> pl;               // VCF order over all alleles, <*> included
+};
+
+class GvcfReader {
+ public:
+  explicit GvcfReader(const std::string& path);
+  ~GvcfReader();
+  GvcfReader(const GvcfReader&) = delete;
+  GvcfReader& operator=(const GvcfReader&) = delete;
+
+  const std::string& path() const { return path_; }
+  const std::string& sample() const { return sample_; }
+  // Contig names and lengths from the header's ##contig lines.
+  std::vector<std::pair<std::string, int64_t>> contigs() const;
+  // Records overlapping `r`, in file order. Throws Error(Input) naming the file.
+  std::vector<GvcfRecord> fetch(const Region& r);
+
+ private:
+  void close();
+  std::string path_, sample_;
+  htsFile* fp_ = nullptr;
+  bcf_hdr_t* hdr_ = nullptr;
+  tbx_t* tbx_ = nullptr;
+  bcf1_t* rec_ = nullptr;
+  int32_t *gt_ = nullptr, *gq_ = nullptr, *pl_ = nullptr;
+  int ngt_ = 0, ngq_ = 0, npl_ = 0;
+};
+
+}  // namespace dvhpc

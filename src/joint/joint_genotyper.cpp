@@ -1,0 +1,209 @@
+#include "joint_genotyper.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "dvhpc/genotype_call.hpp"
+
+namespace dvhpc {
+namespace {
+
+constexpr int kEmIterations = 20;
+
+// Sample j's likelihoods (linear, relative) over unified genotypes, or empty.
+std::vector<double> sample_likelihoods(const std::vector<GvcfRecord>& recs, int64_t pos, const std::string& uref,
+                                       const std::vector<std::string>& ualts, std::vector<int>& pl_out) {
+  const int n = static_cast<int>(ualts.size()) + 1, ng = n * (n + 1) / 2;
+  std::vector<int> pl(static_cast<size_t>(ng), -1);
+  const GvcfRecord* at = nullptr;
+  const GvcfRecord* block = nullptr;
+  for (const auto& r : recs) {
+    if (!r.block && r.pos == pos) at = &r;
+    if (r.block && r.pos <= pos && pos < r.end) block = &r;
+  }
+  if (at && !at->pl.empty()) {
+    // Unified allele u -> this record's allele index (its <*> when it lacks u).
+    std::vector<int> map(static_cast<size_t>(n), at->star);
+    map[0] = 0;
+    for (int u = 1; u < n; ++u)
+      for (size_t k = 0; k < at->alts.size(); ++k)
+        if (at->alts[k] + uref.substr(std::min(at->ref.size(), uref.size())) == ualts[static_cast<size_t>(u - 1)])
+          map[static_cast<size_t>(u)] = static_cast<int>(k) + 1;
+    for (int b = 0; b < n; ++b)
+      for (int a = 0; a <= b; ++a) {
+        int x = map[static_cast<size_t>(a)], y = map[static_cast<size_t>(b)];
+        if (x < 0 || y < 0) return {};
+        if (x > y) std::swap(x, y);
+        const size_t gi = static_cast<size_t>(genotype_index(x, y));
+        if (gi >= at->pl.size()) return {};
+        pl[static_cast<size_t>(genotype_index(a, b))] = at->pl[gi];
+      }
+  } else if (block) {
+    const int gq = std::max(block->gq, 0);
+    const int p0 = block->pl.size() >= 3 ? block->pl[0] : 0, p1 = block->pl.size() >= 3 ? block->pl[1] : gq,
+              p2 = block->pl.size() >= 3 ? block->pl[2] : 2 * gq;
+    for (int b = 0; b < n; ++b)
+      for (int a = 0; a <= b; ++a) pl[static_cast<size_t>(genotype_index(a, b))] = a == 0 ? (b == 0 ? p0 : p1) : p2;
+  } else {
+    return {};
+  }
+  const int best = *std::min_element(pl.begin(), pl.end());
+  std::vector<double> l(pl.size());
+  for (size_t g = 0; g < pl.size(); ++g) {
+    pl[g] -= best;
+    l[g] = std::pow(10.0, -pl[g] / 10.0);
+  }
+  pl_out = pl;
+  return l;
+}
+
+}  // namespace
+
+int JointSite::ac_total() const {
+  int ac = 0;
+  for (size_t j = 0; j < a1.size(); ++j) ac += (a1[j] > 0) + (a2[j] > 0);
+  return ac;
+}
+
+std::vector<JointSite> joint_genotype(const Region& region, const std::vector<std::vector<GvcfRecord>>& records) {
+  const size_t ns = records.size();
+  // 1. Sites and their unified alleles.
+  struct Alleles {
+    std::string ref;
+    std::vector<std::pair<std::string, std::string>> called;  // (ref, alt) as the samples wrote them
+  };
+  std::map<int64_t, Alleles> at;
+  for (const auto& recs : records)
+    for (const auto& r : recs) {
+      if (r.block || r.pos < region.begin || r.pos >= region.end) continue;
+      for (int a : {r.a1, r.a2})
+        if (a > 0 && a != r.star && static_cast<size_t>(a) <= r.alts.size())
+          at[r.pos].called.emplace_back(r.ref, r.alts[static_cast<size_t>(a - 1)]);
+    }
+  for (const auto& recs : records)
+    for (const auto& r : recs)
+      if (!r.block && at.count(r.pos) && r.ref.size() > at[r.pos].ref.size()) at[r.pos].ref = r.ref;
+  std::vector<JointSite> out;
+  for (auto& [pos, al] : at) {
+    JointSite s;
+    s.contig = region.contig;
+    s.pos = pos;
+    s.ref = al.ref;
+    for (const auto& [ref, alt] : al.called) {
+      const std::string u = alt + al.ref.substr(std::min(ref.size(), al.ref.size()));
+      if (u != s.ref && std::find(s.alts.begin(), s.alts.end(), u) == s.alts.end()) s.alts.push_back(u);
+    }
+    if (s.alts.empty()) continue;
+    const int n = static_cast<int>(s.alts.size()) + 1, ng = n * (n + 1) / 2;
+    // 2. Likelihoods per sample.
+    std::vector<std::vector<double>> lik(ns);
+    s.pl.resize(ns);
+    for (size_t j = 0; j < ns; ++j) lik[j] = sample_likelihoods(records[j], pos, s.ref, s.alts, s.pl[j]);
+    // 3. Allele frequencies by EM, then posterior genotypes.
+    std::vector<double> f(static_cast<size_t>(n), 0.1 / (n - 1));
+    f[0] = 0.9;
+    std::vector<double> post(static_cast<size_t>(ng));
+    auto posterior = [&](const std::vector<double>& l) {
+      double sum = 0;
+      for (int b = 0; b < n; ++b)
+        for (int a = 0; a <= b; ++a) {
+          const size_t g = static_cast<size_t>(genotype_index(a, b));
+          post[g] = l[g] * f[static_cast<size_t>(a)] * f[static_cast<size_t>(b)] * (a == b ? 1.0 : 2.0);
+          sum += post[g];
+        }
+      for (auto& p : post) p /= sum > 0 ? sum : 1.0;
+    };
+    for (int it = 0; it < kEmIterations; ++it) {
+      std::vector<double> counts(static_cast<size_t>(n), 0.5);  // a half pseudo-count per allele
+      for (const auto& l : lik) {
+        if (l.empty()) continue;
+        posterior(l);
+        for (int b = 0; b < n; ++b)
+          for (int a = 0; a <= b; ++a) {
+            const double p = post[static_cast<size_t>(genotype_index(a, b))];
+            counts[static_cast<size_t>(a)] += p;
+            counts[static_cast<size_t>(b)] += p;
+          }
+      }
+      double total = 0;
+      for (double c : counts) total += c;
+      for (int a = 0; a < n; ++a) f[static_cast<size_t>(a)] = counts[static_cast<size_t>(a)] / total;
+    }
+    double log_all_ref = 0;
+    s.a1.assign(ns, -1);
+    s.a2.assign(ns, -1);
+    s.gq.assign(ns, 0);
+    for (size_t j = 0; j < ns; ++j) {
+      if (lik[j].empty()) continue;
+      posterior(lik[j]);
+      int best_a = 0, best_b = 0;
+      for (int b = 0; b < n; ++b)
+        for (int a = 0; a <= b; ++a)
+          if (post[static_cast<size_t>(genotype_index(a, b))] > post[static_cast<size_t>(genotype_index(best_a, best_b))])
+            best_a = a, best_b = b;
+      const double pbest = post[static_cast<size_t>(genotype_index(best_a, best_b))];
+      s.a1[j] = best_a;
+      s.a2[j] = best_b;
+      s.gq[j] = static_cast<int>(std::min(99.0, std::floor(-10.0 * std::log10(std::max(1.0 - pbest, 1e-10)))));
+      log_all_ref += std::log10(std::max(post[0], 1e-300));
+    }
+    s.qual = std::min(9999.0, -10.0 * log_all_ref);
+    if (s.ac_total() == 0) continue;  // every sample hom-ref after pooling
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::string> joint_vcf_header() {
+  return {
+      "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in called genotypes\">",
+      "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Alleles in called genotypes\">",
+      "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in called genotypes\">",
+      "##INFO=<ID=CR,Number=1,Type=Float,Description=\"Call rate: samples with data at the site / all samples\">",
+      "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype (joint: posterior mode under the cohort's "
+      "allele frequencies)\">",
+      "##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality from the joint posterior\">",
+      "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"The sample's phred-scaled genotype likelihoods from its "
+      "gVCF, mapped onto the site's alleles\">",
+  };
+}
+
+std::string joint_vcf_record(const JointSite& s) {
+  const size_t na = s.alts.size();
+  std::vector<int> ac(na, 0);
+  int an = 0, called = 0;
+  for (size_t j = 0; j < s.a1.size(); ++j) {
+    if (s.a1[j] < 0) continue;
+    ++called;
+    an += 2;
+    for (int a : {s.a1[j], s.a2[j]})
+      if (a > 0) ++ac[static_cast<size_t>(a - 1)];
+  }
+  std::string alts, acs, afs;
+  char buf[64];
+  for (size_t k = 0; k < na; ++k) {
+    alts += (k ? "," : "") + s.alts[k];
+    acs += (k ? "," : "") + std::to_string(ac[k]);
+    std::snprintf(buf, sizeof buf, "%s%.4g", k ? "," : "", an ? static_cast<double>(ac[k]) / an : 0.0);
+    afs += buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.1f", s.qual);
+  std::string line = s.contig + '\t' + std::to_string(s.pos + 1) + "\t.\t" + s.ref + '\t' + alts + '\t' + buf +
+                     "\tPASS\tAC=" + acs + ";AN=" + std::to_string(an) + ";AF=" + afs;
+  std::snprintf(buf, sizeof buf, ";CR=%.4g", s.a1.empty() ? 0.0 : static_cast<double>(called) / s.a1.size());
+  line += std::string(buf) + "\tGT:GQ:PL";
+  for (size_t j = 0; j < s.a1.size(); ++j) {
+    if (s.a1[j] < 0) {
+      line += "\t./.:.:.";
+      continue;
+    }
+    std::string pl;
+    for (int x : s.pl[j]) pl += (pl.empty() ? "" : ",") + std::to_string(x);
+    line += '\t' + std::to_string(s.a1[j]) + '/' + std::to_string(s.a2[j]) + ':' + std::to_string(s.gq[j]) + ':' + pl;
+  }
+  return line + '\n';
+}
+
+}  // namespace dvhpc
