@@ -12,12 +12,8 @@ src=$2
 py=/usr/bin/python3
 command -v bcftools >/dev/null || { echo "SKIP: bcftools not installed"; exit 77; }
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not installed"; exit 77; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-ok() { echo "ok   $*"; }
+. "$src/tests/cli/lib.bash"
+cli_setup
 q="--set progress=false --set log_level=warn"
 sim="--set simulate.genome_length=200000 --set simulate.coverage=25"
 "$bin" simulate $q $sim --set sample=A --set output=a > /dev/null 2>&1 || fail "simulate A"
@@ -85,5 +81,4 @@ assert set(g[:].ravel()) <= {-1, 0, 1, 2}
 gzip -dc ga.g.vcf.gz > plain.g.vcf
 "$bin" joint $q --set 'joint.gvcfs=[plain.g.vcf]' --set output=e 2> e.log; rc=$?
 [ $rc = 3 ] && grep -q "tabix" e.log && ok "an unindexed gVCF: exit 3 naming tabix" || fail "unindexed gVCF: rc $rc: $(cat e.log)"
-ls | grep -q '\.tmp-' && fail "temporary files left: $(ls | grep '\.tmp-')"
-[ $fails = 0 ] && echo "all joint checks passed" || exit 1
+cli_finish joint

@@ -15,12 +15,8 @@ py=/usr/bin/python3
 check="$py $src/tests/cli/pca_check.py"
 $py -c "import numpy" 2>/dev/null || { echo "SKIP: /usr/bin/python3 with numpy not installed"; exit 77; }
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not installed"; exit 77; }
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-fails=0
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-ok() { echo "ok   $*"; }
+. "$src/tests/cli/lib.bash"
+cli_setup
 np2() { mpirun -np 2 --oversubscribe "$bin" "$@" --set threads=1; }
 
 # ---- simulated matrix, three formats
@@ -65,8 +61,6 @@ assert 0 < f['/variants/a1_freq'][:].min() and f['/variants/a1_freq'][:].max() <
 assert f['/samples/iid'][0].decode() == 'S001'
 " && ok "PREFIX.pca.h5 layout" || fail "PREFIX.pca.h5 layout"
 head -c 8 p_plink.pca.png | od -An -tx1 | grep -q "89 50 4e 47" && ok "PREFIX.pca.png is a PNG" || fail "no PNG"
-leftover=$(ls | grep -E '\.tmp-' || true)
-[ -z "$leftover" ] || fail "temporary files left: $leftover"
 
 # ---- projection: swapped alleles are flipped; a saved fit projects the same
 $check swap s1 s1_swapped
@@ -108,4 +102,4 @@ if [ -f "$hm/HM3_thinned_autosomal_overlap.bed" ]; then
 else
   echo "note: ../shared/data/hapmap3_pca absent; real-data checks skipped"
 fi
-[ $fails = 0 ] && echo "all pca checks passed" || exit 1
+cli_finish pca
