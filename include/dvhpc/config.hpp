@@ -126,9 +126,11 @@ struct SimulateConfig {
   std::string read_model = "illumina";
   double long_read_length = 0;      // median long-read length; 0 = the model's (hifi 16 kb, ont 18 kb)
   double long_read_error_rate = 0;  // errors per base; 0 = the model's (hifi 0.001, ont 0.01)
-  // kind: reads (a genome and its reads, above) or genotypes (a genotype
-  // matrix from the population model, sim/population.hpp).
+  // kind: reads (a genome and its reads, above), genotypes (a genotype
+  // matrix from the population model, sim/population.hpp) or cohort (reads
+  // of `samples` genomes whose variants follow the population model).
   std::string kind = "reads";
+  bool trio = false;               // cohort: the last 3 samples are father, mother, child
   int64_t samples = 1000;          // genotypes: samples, split evenly over the populations
   int64_t variants = 10000;        // genotypes: variants
   int populations = 5;             // genotypes: K populations

@@ -163,7 +163,9 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(double, "simulate.long_read_error_rate", simulate.long_read_error_rate,
                   "long-read errors per base (0 = model's: hifi 0.001, ont 0.01)"),
       DVHPC_FIELD(std::string, "simulate.kind", simulate.kind,
-                  "reads (a genome, reads, truth) | genotypes (a genotype matrix of K populations)"),
+                  "reads (a genome, reads, truth) | genotypes (a genotype matrix of K populations) | "
+                  "cohort (reads of simulate.samples genomes from the population model)"),
+      DVHPC_FIELD(bool, "simulate.trio", simulate.trio, "cohort: the last 3 samples are father, mother and child"),
       DVHPC_FIELD(int64_t, "simulate.samples", simulate.samples, "genotypes: samples (split over the populations)"),
       DVHPC_FIELD(int64_t, "simulate.variants", simulate.variants, "genotypes: variants"),
       DVHPC_FIELD(int, "simulate.populations", simulate.populations, "genotypes: number of populations K"),

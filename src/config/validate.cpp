@@ -164,8 +164,9 @@ void validate(const Config& c) {
     if (!c.reference.empty()) check_reference(c);
   }
   if (c.gvcf_gq_band < 1 || c.gvcf_gq_band > 99) bad("gvcf_gq_band", "must be in 1..99");
-  if (c.simulate.kind != "reads" && c.simulate.kind != "genotypes")
-    bad("simulate.kind", "must be reads or genotypes, not '" + c.simulate.kind + "'");
+  if (c.simulate.kind != "reads" && c.simulate.kind != "genotypes" && c.simulate.kind != "cohort")
+    bad("simulate.kind", "must be reads, genotypes or cohort, not '" + c.simulate.kind + "'");
+  if (c.simulate.trio && c.simulate.samples < 3) bad("simulate.trio", "needs simulate.samples >= 3");
   if (c.simulate.samples < 1) bad("simulate.samples", "must be >= 1");
   if (c.simulate.variants < 1) bad("simulate.variants", "must be >= 1");
   if (c.simulate.populations < 1 || c.simulate.populations > c.simulate.samples)

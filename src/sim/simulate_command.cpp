@@ -53,11 +53,7 @@ void write_bed(const std::string& path, const std::vector<Region>& regions) {
 
 }  // namespace
 
-DVHPC_COMMAND(run_simulate, "simulate",
-              "simulate a genome and its reads (BAM + truth), or a population genotype matrix") {
-  if (ctx.cfg.simulate.kind == "genotypes") return simulate_genotypes(ctx);
-  const Config& cfg = ctx.cfg;
-  const Comm& comm = ctx.comm;
+void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg) {
   StageTimes& times = ctx.times;
   const int threads = Kokkos::DefaultHostExecutionSpace().concurrency();
   const std::string sample = cfg.sample.empty() ? "SIM" : cfg.sample;
@@ -172,6 +168,13 @@ DVHPC_COMMAND(run_simulate, "simulate",
   if (vcf && comm.is_root() && vcf->dropped() > 0)
     log::warn("{} record(s) of {} were not usable (symbolic/non-ACGT alleles, or no ALT in the genotype)",
               vcf->dropped(), cfg.simulate.variants_vcf);
+}
+
+DVHPC_COMMAND(run_simulate, "simulate",
+              "simulate a genome and its reads (BAM + truth), a cohort of them, or a population genotype matrix") {
+  if (ctx.cfg.simulate.kind == "genotypes") return simulate_genotypes(ctx);
+  if (ctx.cfg.simulate.kind == "cohort") return simulate_cohort(ctx);
+  simulate_reads(ctx, ctx.comm, ctx.cfg);
 }
 
 }  // namespace dvhpc

@@ -8,4 +8,9 @@
 
 namespace dvhpc {
 void simulate_genotypes(const RunContext& ctx);
+// One genome's reads on the ranks of `comm` (the body of plain `simulate`),
+// with `cfg` in place of ctx.cfg (a cohort passes each sample's own).
+void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg);
+// simulate.kind: cohort (simulate_cohort.cpp).
+void simulate_cohort(const RunContext& ctx);
 }

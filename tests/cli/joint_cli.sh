@@ -4,13 +4,15 @@
 # its genotypes agree with calling the three BAMs together on >= 99.5% of
 # (site, sample) pairs (the rest listed), per-sample accuracy against the
 # simulated truth is within one variant of the single-sample calls, and the
-# genotype matrix (PREFIX.h5, PLINK) feeds `dvhpc pca`.
+# genotype matrix (PREFIX.h5, PLINK) feeds `dvhpc pca`. A simulated trio
+# (`simulate.kind: cohort`) has no Mendelian error in its joint calls.
 # usage: joint_cli.sh DVHPC_BINARY SOURCE_DIR    (exit 77 = skipped)
 set -u
 bin=$1
 src=$2
 py=/usr/bin/python3
 command -v bcftools >/dev/null || { echo "SKIP: bcftools not installed"; exit 77; }
+command -v samtools >/dev/null || { echo "SKIP: samtools not installed"; exit 77; }
 command -v mpirun >/dev/null || { echo "SKIP: mpirun not installed"; exit 77; }
 . "$src/tests/cli/lib.bash"
 cli_setup
@@ -78,6 +80,41 @@ assert set(g[:].ravel()) <= {-1, 0, 1, 2}
 [ "$(wc -l < j1.bim)" = "$(bcftools view -H j1.vcf.gz | wc -l)" ] && ok "PLINK set: one .bim line per site" || fail "PLINK .bim"
 "$bin" pca $q --set pca.input=j1.h5 --set pca.components=2 --set output=p > /dev/null 2>&1 && [ -s p.eigenvec ] \
   && ok "dvhpc pca reads the joint genotype matrix" || fail "pca on j1.h5"
+# A simulated trio (simulate.kind: cohort): the same cohort at 1 and 2 ranks,
+# and no Mendelian error in the joint calls.
+co="--set simulate.kind=cohort --set simulate.samples=3 --set simulate.populations=1 --set simulate.trio=true"
+co="$co --set simulate.genome_length=300000 --set simulate.coverage=25 --set simulate.spectrum=neutral"
+"$bin" simulate $q $co --set output=t1 > /dev/null 2>&1 || fail "cohort simulate (1 rank)"
+mpirun -np 2 --oversubscribe "$bin" simulate $q $co --set output=t2 --set reference=t1.fa --set threads=1 > /dev/null 2>&1 \
+  || fail "cohort simulate (2 ranks)"
+same=1
+for s in S1 S2 S3; do
+  cmp -s <(samtools view t1.$s.bam | md5sum) <(samtools view t2.$s.bam | md5sum) || same=0
+done
+cmp -s <(zcat t1.truth.vcf.gz | grep -v '^##') <(zcat t2.truth.vcf.gz | grep -v '^##') || same=0
+[ $same = 1 ] && ok "cohort reads and truth identical at 1 and 2 ranks" || fail "cohort differs between 1 and 2 ranks"
+grep -q "^S3	S3	pop1	S1	S2" t1.samples.tsv && ok "sample table names the trio" || fail "sample table: $(cat t1.samples.tsv)"
+for s in S1 S2 S3; do
+  "$bin" call $q --set reference=t1.fa --set reads=t1.$s.bam --set gvcf=true --set output=t$s > /dev/null 2>&1 || fail "call $s"
+done
+"$bin" joint $q --set 'joint.gvcfs=[tS1.g.vcf.gz, tS2.g.vcf.gz, tS3.g.vcf.gz]' --set output=trio > /dev/null 2>&1 || fail "joint trio"
+for f in t1.truth.vcf.gz trio.vcf.gz; do
+  $py - $f <<'PY' || fail "Mendelian errors in $f"
+import gzip, sys
+n = err = 0
+for l in gzip.open(sys.argv[1], "rt"):
+    if l.startswith("#"):
+        continue
+    d, m, c = (x.split(":")[0].replace("|", "/") for x in l.rstrip("\n").split("\t")[9:12])
+    if "." in d + m + c:
+        continue
+    n += 1
+    if not any(sorted([a, b]) == sorted(c.split("/")) for a in d.split("/") for b in m.split("/")):
+        err += 1
+print(f"  {sys.argv[1]}: {err} Mendelian errors in {n} fully called sites")
+sys.exit(0 if n > 100 and err <= 0.001 * n else 1)
+PY
+done
 gzip -dc ga.g.vcf.gz > plain.g.vcf
 "$bin" joint $q --set 'joint.gvcfs=[plain.g.vcf]' --set output=e 2> e.log; rc=$?
 [ $rc = 3 ] && grep -q "tabix" e.log && ok "an unindexed gVCF: exit 3 naming tabix" || fail "unindexed gVCF: rc $rc: $(cat e.log)"
