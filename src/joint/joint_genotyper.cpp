@@ -17,11 +17,17 @@ std::vector<double> sample_likelihoods(const std::vector<GvcfRecord>& recs, int6
                                        const std::vector<std::string>& ualts, std::vector<int>& pl_out) {
   const int n = static_cast<int>(ualts.size()) + 1, ng = n * (n + 1) / 2;
   std::vector<int> pl(static_cast<size_t>(ng), -1);
+  // Records are in position order: the site record at `pos` and the block
+  // covering it (blocks never overlap) are among those starting at or before
+  // pos, found by binary search and a short walk back.
   const GvcfRecord* at = nullptr;
   const GvcfRecord* block = nullptr;
-  for (const auto& r : recs) {
+  auto it = std::upper_bound(recs.begin(), recs.end(), pos, [](int64_t p, const GvcfRecord& r) { return p < r.pos; });
+  for (int steps = 0; it != recs.begin() && steps < 64 && !block; ++steps) {
+    const GvcfRecord& r = *--it;
     if (!r.block && r.pos == pos) at = &r;
-    if (r.block && r.pos <= pos && pos < r.end) block = &r;
+    if (r.block) block = pos < r.end ? &r : nullptr;
+    if (r.block) break;  // the last block starting before pos: covers it or none does
   }
   if (at && !at->pl.empty()) {
     // Unified allele u -> this record's allele index (its <*> when it lacks u).
