@@ -28,6 +28,12 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_RANK") && !std::getenv("PMIX_RANK")) {
     setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
     setenv("OMPI_MCA_pml", "ob1", 0);
+    // Isolated singletons on one node share one session directory; when one
+    // ends it removes it, and another's MPI_File_open (every VCF and HDF5
+    // write) fails in the shared-file-pointer "sm" component ("unable to
+    // open file for mmap", MPI_ERR_OTHER): seen in 3 of 1,000 per-sample calls
+    // run 2 at a time (perf/cohort.sh). dvhpc uses no shared file pointers.
+    setenv("OMPI_MCA_sharedfp", "^sm", 0);
   }
   int provided = 0;
   // FUNNELED: only the main thread calls MPI; OpenMP/Kokkos threads never do.
