@@ -26,7 +26,7 @@
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/sim/variants.hpp"
 #include "dvhpc/vcf_writer.hpp"
-#include "simulate_genotypes.hpp"
+#include "simulate_steps.hpp"
 
 namespace dvhpc {
 namespace {
@@ -85,19 +85,6 @@ std::string vcf_lines(const std::string& contig, const std::vector<CohortSite>& 
            gts + '\n';
   }
   return out;
-}
-
-// Runs `step` on rank 0; its error is thrown on every rank.
-void on_root(const Comm& comm, const std::function<void()>& step) {
-  std::string err;
-  if (comm.is_root()) {
-    try {
-      step();
-    } catch (const std::exception& e) {
-      err = e.what();
-    }
-  }
-  comm.agree_or_throw(err, ErrorKind::Output);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 //
 // Outputs: PREFIX.bam(.bai), PREFIX.truth.vcf.gz(.tbi), PREFIX.bed and, when
 // no reference is given, the random reference PREFIX.fa(.fai).
-// With simulate.kind: genotypes, a genotype matrix instead (simulate_genotypes.hpp).
+// With simulate.kind: genotypes or cohort, see simulate_steps.hpp.
 #include <Kokkos_Core.hpp>
 #include <unistd.h>
 
@@ -22,24 +22,10 @@
 #include "dvhpc/sim/random_genome.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/vcf_writer.hpp"
-#include "simulate_genotypes.hpp"
+#include "simulate_steps.hpp"
 
 namespace dvhpc {
 namespace {
-
-// Runs `step` on rank 0 only; its error, if any, is thrown on every rank.
-void on_root(const Comm& comm, const std::function<void()>& step) {
-  std::string err;
-  if (comm.is_root()) {
-    try {
-      step();
-    } catch (const std::exception& e) {
-      err = e.what();
-    }
-  }
-  err = comm.broadcast(err, 0);
-  if (!err.empty()) throw Error(ErrorKind::Output, err);
-}
 
 void write_bed(const std::string& path, const std::vector<Region>& regions) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
@@ -52,6 +38,18 @@ void write_bed(const std::string& path, const std::vector<Region>& regions) {
 }
 
 }  // namespace
+
+void on_root(const Comm& comm, const std::function<void()>& step) {
+  std::string err;
+  if (comm.is_root()) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      err = e.what();
+    }
+  }
+  comm.agree_or_throw(err, ErrorKind::Output);
+}
 
 void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg) {
   StageTimes& times = ctx.times;

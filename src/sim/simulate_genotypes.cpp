@@ -1,4 +1,4 @@
-#include "simulate_genotypes.hpp"
+#include "simulate_steps.hpp"
 
 #include <Kokkos_Core.hpp>
 #include <unistd.h>
