@@ -110,6 +110,9 @@ std::string gvcf_block(const Region& core, const std::string& ref, const AlleleC
     emit_block(block, core.contig, ref, w0, out);
     block = Block{};
   };
+  constexpr int kMemoDepth = 256;
+  std::vector<HomRefConfidence> memo(static_cast<size_t>(kMemoDepth) * (kMemoDepth + 1));
+  std::vector<bool> memo_set(memo.size(), false);
   size_t next = 0;
   int64_t covered_to = core.begin;  // bases before this are in a written site record
   for (int64_t p = core.begin; p < core.end; ++p) {
@@ -132,7 +135,20 @@ std::string gvcf_block(const Region& core, const std::string& ref, const AlleleC
     top_other = std::max(top_other, counts.at(p, kIndelAllele));
     for (uint8_t b = 0; b < 4; ++b)
       if (b != code) top_other = std::max(top_other, counts.base(p, b));
-    const HomRefConfidence h = hom_ref_confidence(depth, ref_reads, top_other);
+    // The model depends only on (depth, reference reads, top_other >= 3):
+    // memoised for depths under 256, which is nearly every base.
+    HomRefConfidence h;
+    if (depth < kMemoDepth) {
+      const size_t key = (static_cast<size_t>(depth) * (depth + 1) / 2 + static_cast<size_t>(std::min(ref_reads, depth))) * 2 +
+                         (top_other >= 3 ? 1 : 0);
+      if (!memo_set[key]) {
+        memo[key] = hom_ref_confidence(depth, ref_reads, top_other);
+        memo_set[key] = true;
+      }
+      h = memo[key];
+    } else {
+      h = hom_ref_confidence(depth, ref_reads, top_other);
+    }
     // Bands of `band` below GQ 20; one band from 20 up (the confident-hom-ref
     // threshold of joint genotypers): finer bands above it only cut blocks
     // where the depth wanders (GQ follows depth, ~1 per read).
