@@ -8,11 +8,7 @@ using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
 void count_codes(const uint8_t* packed, int64_t variants, int64_t row_bytes, int64_t n, int64_t* counts) {
-  if (variants == 0) return;
-  CountCodesFunctor<Mem> f{PackedRowsView<Mem>(packed, static_cast<size_t>(variants), static_cast<size_t>(row_bytes)),
-                           CodeCountView<Mem>(counts, static_cast<size_t>(variants)), n};
-  Kokkos::parallel_for("dvhpc::count_codes", Kokkos::RangePolicy<Exec>(0, variants), f);
-  Kokkos::fence();
+  count_codes_on<Exec>(packed, variants, row_bytes, n, counts);
 }
 
 void decode_tile(const uint8_t* packed, int64_t variants, int64_t row_bytes, const int64_t* rows, const float* lut,

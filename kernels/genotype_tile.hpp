@@ -94,9 +94,22 @@ struct CountCodesFunctor {
   }
 };
 
+// counts [variants, 4] of packed rows, on execution space Exec; the pointers
+// are in its memory space.
+template <class Exec>
+void count_codes_on(const uint8_t* packed, int64_t variants, int64_t row_bytes, int64_t n, int64_t* counts) {
+  using M = typename Exec::memory_space;
+  if (variants == 0) return;
+  CountCodesFunctor<M> f{PackedRowsView<M>(packed, static_cast<size_t>(variants), static_cast<size_t>(row_bytes)),
+                         CodeCountView<M>(counts, static_cast<size_t>(variants)), n};
+  Kokkos::parallel_for("dvhpc::count_codes", Kokkos::RangePolicy<Exec>(0, variants), f);
+  Kokkos::fence();
+}
+
 // Launchers on Kokkos' default execution space; every pointer is in its
 // memory space (device memory in a CUDA build, where the rows were uploaded
-// once). The host path of `pca` uses the functors on the host directly.
+// once). The host path of `pca` uses count_codes_on<host> and its own
+// vectorised decoder (genotype_decode_host.hpp).
 //   counts [variants, 4]; tile [nr, n] from rows[0..nr) with lut [nr, 4]
 void count_codes(const uint8_t* packed, int64_t variants, int64_t row_bytes, int64_t n, int64_t* counts);
 void decode_tile(const uint8_t* packed, int64_t variants, int64_t row_bytes, const int64_t* rows, const float* lut,

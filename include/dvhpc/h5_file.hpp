@@ -82,6 +82,10 @@ class H5File {
   using StringReader = std::function<void(size_t i, int64_t row0, int64_t n, int64_t width, char* out)>;
   void write_ordered_strings(const std::string& name, int64_t local_width, const PieceLayout& rows,
                              const StringReader& read);
+  // Collective: the same with row r of this rank's piece i given by at(i, r);
+  // the width is found from the strings themselves.
+  using StringAt = std::function<const std::string&(size_t i, int64_t row)>;
+  void write_ordered_strings(const std::string& name, const PieceLayout& rows, const StringAt& at);
 
   // A string attribute on an object ("/" for the file); value from rank 0.
   void write_attribute(const std::string& object, const std::string& name, const std::string& value);

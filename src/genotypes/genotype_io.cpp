@@ -73,14 +73,8 @@ void write_genotype_h5(const Comm& comm, H5File& f, const GenotypeMatrix& m) {
   }
   const PieceLayout rows = layout_pieces(comm, keys, {sizes})[0];
   auto strings = [&](const std::string& name, std::string VariantId::*field) {
-    int64_t width = 1;
-    for (const auto& v : m.variants) width = std::max<int64_t>(width, static_cast<int64_t>((v.*field).size()));
-    f.write_ordered_strings(name, width, rows, [&](size_t i, int64_t row0, int64_t n, int64_t w, char* out) {
-      for (int64_t r = 0; r < n; ++r) {
-        const std::string& s = m.variants[static_cast<size_t>(runs[i].first + row0 + r)].*field;
-        std::memset(out + r * w, 0, static_cast<size_t>(w));
-        std::memcpy(out + r * w, s.data(), std::min<size_t>(s.size(), static_cast<size_t>(w)));
-      }
+    f.write_ordered_strings(name, rows, [&](size_t i, int64_t r) -> const std::string& {
+      return m.variants[static_cast<size_t>(runs[i].first + r)].*field;
     });
   };
   f.create_group("/calls");

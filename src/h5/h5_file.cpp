@@ -214,6 +214,17 @@ void copy_padded(const std::vector<std::string>& v, int64_t row0, int64_t n, int
   for (int64_t j = 0; j < n; ++j) v[static_cast<size_t>(row0 + j)].copy(out + j * width, static_cast<size_t>(width));
 }
 
+void H5File::write_ordered_strings(const std::string& name, const PieceLayout& rows, const StringAt& at) {
+  size_t width = 1;
+  for (size_t i = 0; i < rows.sizes.size(); ++i)
+    for (int64_t r = 0; r < rows.sizes[i]; ++r) width = std::max(width, at(i, r).size());
+  write_ordered_strings(name, static_cast<int64_t>(width), rows,
+                        [&](size_t i, int64_t row0, int64_t n, int64_t w, char* out) {
+                          std::memset(out, 0, static_cast<size_t>(n * w));
+                          for (int64_t j = 0; j < n; ++j) at(i, row0 + j).copy(out + j * w, static_cast<size_t>(w));
+                        });
+}
+
 void H5File::write_column(const std::string& n, const std::vector<std::string>& v) {
   write_ordered_strings(n, widest(v), rank_order_layout(comm_, static_cast<int64_t>(v.size())),
                         [&](size_t, int64_t row0, int64_t k, int64_t width, char* out) {

@@ -91,8 +91,6 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
   std::vector<std::string> pieces;
   GenotypeMatrix m;
   for (const auto& n : names) m.samples.push_back({n, n});
-  std::vector<std::vector<VariantId>> ids;
-  std::vector<std::vector<std::vector<int8_t>>> copies;  // per region: rows of alt copies
   std::string error;
   try {
     Progress progress("joint", last - first, "regions", comm.is_root() && cfg.progress);
@@ -105,19 +103,16 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
       ScopedStage st(ctx.times, "genotype");
       const std::vector<JointSite> sites = joint_genotype(regions[static_cast<size_t>(k)], records);
       std::string text;
-      ids.emplace_back();
-      copies.emplace_back();
       for (const auto& s : sites) {
         text += joint_vcf_record(s);
         std::string alts;
         for (const auto& a : s.alts) alts += (alts.empty() ? "" : ",") + a;
         VariantId v{s.contig, s.pos + 1, ".", alts, s.ref};
         v.id = synthetic_variant_id(v);
-        ids.back().push_back(v);
-        std::vector<int8_t> row(names.size());
+        // The global row index is known only after the layout below.
+        uint8_t* row = m.add_variant(-1, std::move(v));
         for (size_t j = 0; j < names.size(); ++j)
-          row[j] = s.a1[j] < 0 ? int8_t{-1} : static_cast<int8_t>((s.a1[j] > 0) + (s.a2[j] > 0));
-        copies.back().push_back(std::move(row));
+          set_code(row, static_cast<int64_t>(j), s.a1[j] < 0 ? gcode::kMissing : code_of((s.a1[j] > 0) + (s.a2[j] > 0)));
       }
       keys.push_back(k);
       pieces.push_back(format.compress_block(text));
@@ -138,11 +133,8 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
   });
   // The genotype matrix: global row = the region's offset + row in region.
   m.total_variants = layouts[1].total;
-  for (size_t i = 0; i < ids.size(); ++i)
-    for (size_t r = 0; r < ids[i].size(); ++r) {
-      uint8_t* row = m.add_variant(layouts[1].offsets[i] + static_cast<int64_t>(r), ids[i][r]);
-      for (size_t j = 0; j < names.size(); ++j) set_code(row, static_cast<int64_t>(j), code_of(copies[i][r][j]));
-    }
+  for (size_t i = 0, at = 0; i < row_counts.size(); ++i)
+    for (int64_t r = 0; r < row_counts[i]; ++r) m.index[at++] = layouts[1].offsets[i] + r;
   {
     H5File f(comm, cfg.output + ".h5");
     write_genotype_h5(comm, f, m);

@@ -1,51 +1,22 @@
 #include "pca_outputs.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/genotype_io.hpp"
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/plot.hpp"
+#include "dvhpc/text_output.hpp"
 #include "dvhpc/version.hpp"
 #include "pca_solver.hpp"
 
 namespace dvhpc {
-namespace {
-
-// Runs `write(tmp)` on rank 0, renames tmp to path; the outcome on every rank.
-template <typename F>
-void root_writes(const Comm& comm, const std::string& path, F write) {
-  std::string error;
-  if (comm.is_root()) {
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    try {
-      write(tmp);
-      if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        error = "cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno);
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    if (!error.empty()) std::remove(tmp.c_str());
-  }
-  comm.agree_or_throw(error, ErrorKind::Output);
-}
-
-void check_stream(std::ofstream& out, const std::string& path) {
-  if (!out.flush()) throw Error(ErrorKind::Output, "cannot write '" + path + "' (disk full?)");
-}
-
-}  // namespace
-
 void write_eigenvec(const Comm& comm, const std::string& path, const std::vector<SampleId>& samples,
                     const std::vector<double>& scores, int k) {
-  root_writes(comm, path, [&](const std::string& tmp) {
-    std::ofstream out(tmp);
+  write_text_on_root(comm, path, [&](std::ostream& out) {
     out << "#FID\tIID";
     for (int j = 1; j <= k; ++j) out << "\tPC" << j;
     out << '\n';
@@ -58,19 +29,16 @@ void write_eigenvec(const Comm& comm, const std::string& path, const std::vector
       }
       out << '\n';
     }
-    check_stream(out, tmp);
   });
 }
 
 void write_eigenval(const Comm& comm, const std::string& path, const std::vector<double>& values) {
-  root_writes(comm, path, [&](const std::string& tmp) {
-    std::ofstream out(tmp);
+  write_text_on_root(comm, path, [&](std::ostream& out) {
     char buf[32];
     for (double v : values) {
       std::snprintf(buf, sizeof buf, "%.8g\n", v);
       out << buf;
     }
-    check_stream(out, tmp);
   });
 }
 
@@ -111,15 +79,7 @@ void write_pca_h5(const RunContext& ctx, const std::string& path, const Standard
   f.write_column("/eigenvalues", comm.is_root() ? r.eigenvalues : std::vector<double>{});
   f.create_group("/variants");
   auto strings = [&](const std::string& name, std::string VariantId::*field) {
-    int64_t width = 1;
-    for (int64_t i : x.kept()) width = std::max<int64_t>(width, static_cast<int64_t>((m.variants[static_cast<size_t>(i)].*field).size()));
-    f.write_ordered_strings(name, width, rows, [&](size_t i, int64_t row0, int64_t n, int64_t w, char* out) {
-      for (int64_t j = 0; j < n; ++j) {
-        const std::string& s = variant(i, row0 + j).*field;
-        std::memset(out + j * w, 0, static_cast<size_t>(w));
-        std::memcpy(out + j * w, s.data(), std::min<size_t>(s.size(), static_cast<size_t>(w)));
-      }
-    });
+    f.write_ordered_strings(name, rows, [&](size_t i, int64_t r) -> const std::string& { return variant(i, r).*field; });
   };
   strings("/variants/chrom", &VariantId::chrom);
   f.write_ordered("/variants/pos", H5T_NATIVE_INT64, {}, rows, [&](size_t i, int64_t row0, int64_t n, void* out) {
@@ -149,7 +109,8 @@ void write_pca_h5(const RunContext& ctx, const std::string& path, const Standard
 void write_pca_plot(const Comm& comm, const std::string& path, const std::string& title,
                     const std::vector<PlotSamples>& groups, int k, const std::vector<double>& eigenvalues,
                     const std::string& labels) {
-  root_writes(comm, path, [&](const std::string& tmp) {
+  // plot::write_png itself writes a temporary and renames it into place.
+  on_root(comm, [&] {
     std::map<std::string, std::string> by_pair, by_iid;
     if (!labels.empty())
       for (const auto& [id, label] : read_sample_table(labels)) {
@@ -184,7 +145,7 @@ void write_pca_plot(const Comm& comm, const std::string& path, const std::string
     }
     if (fig.panels.empty()) throw Error(ErrorKind::Output, "the plot needs pca.components >= 2");
     fig.title = title;
-    plot::write_png(tmp, fig);
+    plot::write_png(path, fig);
   });
 }
 

@@ -14,7 +14,6 @@ namespace dvhpc {
 namespace {
 
 using Host = Kokkos::DefaultHostExecutionSpace;
-using HostMem = Kokkos::HostSpace;
 
 // Bytes of one worker's float tile: large enough for an efficient product
 // (M = tile rows), small enough that the workers' tiles, Q and their Z stay
@@ -26,12 +25,8 @@ constexpr int64_t kTileBytes = int64_t{5} << 19;
 std::vector<std::array<int64_t, 4>> count_codes(const GenotypeMatrix& m) {
   std::vector<std::array<int64_t, 4>> out(static_cast<size_t>(m.local_variants()));
   if (out.empty()) return out;
-  kernels::CountCodesFunctor<HostMem> f{
-      kernels::PackedRowsView<HostMem>(m.packed.data(), static_cast<size_t>(m.local_variants()),
-                                       static_cast<size_t>(m.row_bytes())),
-      kernels::CodeCountView<HostMem>(out.data()->data(), out.size()), m.n_samples()};
-  Kokkos::parallel_for("dvhpc::count_codes", Kokkos::RangePolicy<Host>(0, m.local_variants()), f);
-  Kokkos::fence();
+  kernels::count_codes_on<Host>(m.packed.data(), m.local_variants(), m.row_bytes(), m.n_samples(),
+                                 out.data()->data());
   return out;
 }
 

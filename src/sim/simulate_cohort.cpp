@@ -12,11 +12,8 @@
 // (+ .bai), PREFIX.SAMPLE.truth.vcf.gz per sample, the multi-sample
 // PREFIX.truth.vcf.gz (phased), PREFIX.samples.tsv (FID IID population
 // father mother), PREFIX.bed and, without a reference, PREFIX.fa.
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
-#include <fstream>
 
 #include "dvhpc/log.hpp"
 #include "dvhpc/partition.hpp"
@@ -25,6 +22,7 @@
 #include "dvhpc/sim/random_genome.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
 #include "dvhpc/sim/variants.hpp"
+#include "dvhpc/text_output.hpp"
 #include "dvhpc/vcf_writer.hpp"
 #include "simulate_steps.hpp"
 
@@ -128,9 +126,7 @@ void simulate_cohort(const RunContext& ctx) {
     VcfWriter w(cfg.output + ".truth.vcf.gz", sim::truth_vcf_header_lines(), contigs, names);
     for (size_t k = 0; k < spans.size(); ++k) w.write_block(vcf_lines(spans[k].span.contig, sites[k], all));
     w.finish();
-    const std::string table = cfg.output + ".samples.tsv", tmp = table + ".tmp-" + std::to_string(::getpid());
-    {
-      std::ofstream out(tmp);
+    write_text_file(cfg.output + ".samples.tsv", [&](std::ostream& out) {
       out << "#FID\tIID\tpopulation\tfather\tmother\n";
       for (int64_t s = 0; s < n; ++s) {
         const bool child = sc.trio && s == n - 1;
@@ -138,9 +134,7 @@ void simulate_cohort(const RunContext& ctx) {
             << model.population_of(s, n) + 1 << '\t' << (child ? names[static_cast<size_t>(n - 3)] : "0") << '\t'
             << (child ? names[static_cast<size_t>(n - 2)] : "0") << '\n';
       }
-      if (!out.flush()) throw Error(ErrorKind::Output, "cannot write '" + tmp + "' (disk full?)");
-    }
-    if (std::rename(tmp.c_str(), table.c_str()) != 0) throw Error(ErrorKind::Output, "cannot rename into '" + table + "'");
+    });
   });
   // Each rank simulates its samples alone.
   const Comm self(MPI_COMM_SELF);

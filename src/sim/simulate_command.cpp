@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include "dvhpc/commands.hpp"
 #include "dvhpc/log.hpp"
@@ -21,36 +20,11 @@
 #include "dvhpc/sim/long_reads.hpp"
 #include "dvhpc/sim/random_genome.hpp"
 #include "dvhpc/sim/span_simulator.hpp"
+#include "dvhpc/text_output.hpp"
 #include "dvhpc/vcf_writer.hpp"
 #include "simulate_steps.hpp"
 
 namespace dvhpc {
-namespace {
-
-void write_bed(const std::string& path, const std::vector<Region>& regions) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    for (const auto& r : regions) out << r.contig << '\t' << r.begin << '\t' << r.end << '\n';
-    if (!out.flush()) throw Error(ErrorKind::Output, "cannot write '" + tmp + "'");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(ErrorKind::Output, "cannot rename into '" + path + "'");
-}
-
-}  // namespace
-
-void on_root(const Comm& comm, const std::function<void()>& step) {
-  std::string err;
-  if (comm.is_root()) {
-    try {
-      step();
-    } catch (const std::exception& e) {
-      err = e.what();
-    }
-  }
-  comm.agree_or_throw(err, ErrorKind::Output);
-}
-
 void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg) {
   StageTimes& times = ctx.times;
   const int threads = Kokkos::DefaultHostExecutionSpace().concurrency();
@@ -154,7 +128,9 @@ void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg) 
       std::vector<std::string> parts;
       for (int r = 1; r < comm.size(); ++r) parts.push_back(part_name(r));
       sim::assemble_bam(cfg.output + ".bam", part_name(0), parts, threads);
-      write_bed(cfg.output + ".bed", regions);
+      write_text_file(cfg.output + ".bed", [&](std::ostream& out) {
+        for (const auto& r : regions) out << r.contig << '\t' << r.begin << '\t' << r.end << '\n';
+      });
     });
   }
   n_records = comm.allreduce_sum(n_records);

@@ -1,10 +1,6 @@
 #include "simulate_steps.hpp"
 
 #include <Kokkos_Core.hpp>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 
 #include "dvhpc/genotype_io.hpp"
 #include "dvhpc/h5_file.hpp"
@@ -12,30 +8,12 @@
 #include "dvhpc/progress.hpp"
 #include "dvhpc/sim/population.hpp"
 #include "dvhpc/sim/rng.hpp"
+#include "dvhpc/text_output.hpp"
 
 namespace dvhpc {
 namespace {
 
 const char* kBases[4] = {"A", "C", "G", "T"};
-
-void write_labels(const Comm& comm, const std::string& path, const GenotypeMatrix& m,
-                  const sim::PopulationModel& model) {
-  std::string error;
-  if (comm.is_root()) {
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    {
-      std::ofstream out(tmp);
-      out << "#FID\tIID\tpopulation\n";
-      for (int64_t s = 0; s < m.n_samples(); ++s)
-        out << m.samples[static_cast<size_t>(s)].fid << '\t' << m.samples[static_cast<size_t>(s)].iid << "\tpop"
-            << model.population_of(s, m.n_samples()) + 1 << '\n';
-      if (!out.flush()) error = "cannot write '" + tmp + "' (disk full?)";
-    }
-    if (error.empty() && std::rename(tmp.c_str(), path.c_str()) != 0) error = "cannot rename into '" + path + "'";
-    if (!error.empty()) std::remove(tmp.c_str());
-  }
-  comm.agree_or_throw(error, ErrorKind::Output);
-}
 
 }  // namespace
 
@@ -103,7 +81,12 @@ void simulate_genotypes(const RunContext& ctx) {
       log::info("wrote {}.h5", out);
     }
   }
-  write_labels(comm, out + ".pop.tsv", m, model);
+  write_text_on_root(comm, out + ".pop.tsv", [&](std::ostream& os) {
+    os << "#FID\tIID\tpopulation\n";
+    for (int64_t s = 0; s < m.n_samples(); ++s)
+      os << m.samples[static_cast<size_t>(s)].fid << '\t' << m.samples[static_cast<size_t>(s)].iid << "\tpop"
+         << model.population_of(s, m.n_samples()) + 1 << '\n';
+  });
   log::info("wrote {}.pop.tsv (FID IID population)", out);
 }
 

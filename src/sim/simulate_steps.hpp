@@ -8,8 +8,6 @@
 //   simulate_cohort     kind cohort: many genomes' reads (simulate_cohort.cpp)
 #pragma once
 
-#include <functional>
-
 #include "dvhpc/commands.hpp"
 
 namespace dvhpc {
@@ -17,8 +15,6 @@ void simulate_genotypes(const RunContext& ctx);
 // One genome's reads on the ranks of `comm` (the body of plain `simulate`),
 // with `cfg` in place of ctx.cfg (a cohort passes each sample's own).
 void simulate_reads(const RunContext& ctx, const Comm& comm, const Config& cfg);
-// Runs `step` on rank 0; its error is thrown on every rank (Error(Output)).
-void on_root(const Comm& comm, const std::function<void()>& step);
 // simulate.kind: cohort (simulate_cohort.cpp).
 void simulate_cohort(const RunContext& ctx);
 }
