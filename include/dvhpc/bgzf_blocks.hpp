@@ -38,4 +38,10 @@ class BgzfBlocks {
   std::string pending_, out_;
 };
 
+// The text of concatenated BGZF blocks (a piece made by BgzfBlocks, or a
+// whole file). Throws Error(Input) on a truncated or corrupt block. Used to
+// revise a spilled piece at assembly time (call_outputs.cpp), which is rare
+// and small, so the pieces themselves stay compressed.
+std::string bgzf_decompress(std::string_view bytes);
+
 }  // namespace dvhpc

@@ -8,6 +8,7 @@
 //               -> spill: the shard's records in final form (call_outputs.hpp)
 //   write       PREFIX.candidates.vcf.gz, PREFIX.vcf.gz (+ .tbi), PREFIX.h5,
 //               assembled in shard order from every rank's pieces
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -82,8 +83,11 @@ DVHPC_COMMAND(run_call, "call",
             gvcf.push_back(gvcf_block(w.shard.region, w.seq, w.counters[s].to_host(), sites, calls[s], s,
                                       cfg.gvcf_gq_band));
         }
+        GvcfSpan span{w.shard.region.contig, w.shard.region.begin, -1};
+        for (const auto& m : sites)
+          span.site_end = std::max(span.site_end, m.site.pos + static_cast<int64_t>(m.site.ref.size()));
         ScopedStage st(times, "spill");
-        outputs.spill(w.shard.index, candidate_vcf, call_vcf, cols, gvcf);
+        outputs.spill(w.shard.index, candidate_vcf, call_vcf, cols, gvcf, span);
         if (++finished == fail_after) {
           std::fprintf(stderr, "dvhpc: DVHPC_FAULT_AFTER_SHARDS=%lld: simulating a crash\n",
                        static_cast<long long>(fail_after));
@@ -102,7 +106,7 @@ DVHPC_COMMAND(run_call, "call",
   int64_t total_variants = 0;
   {
     ScopedStage st(times, "write");
-    total_variants = outputs.write();
+    total_variants = outputs.write(pipeline.reference());
   }
   cache.remove_all();
   if (cfg.assembly.enabled)

@@ -1,11 +1,17 @@
 #include "call_outputs.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
+#include <cstring>
+#include <map>
 
 #include "dvhpc/build_info.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/h5_file.hpp"
+#include "dvhpc/bgzf_blocks.hpp"
 #include "dvhpc/ordered_pieces.hpp"
+#include "dvhpc/reference.hpp"
 #include "dvhpc/shard_spill.hpp"
 #include "dvhpc/timer.hpp"
 #include "dvhpc/vcf_writer.hpp"
@@ -19,6 +25,7 @@ namespace {
 // Spill sections of one shard.
 constexpr const char* kCandidates = "candidates.vcf";
 constexpr const char* kCalls = "calls.vcf";
+constexpr const char* kGvcfSpan = "gvcf_span";  // int64 {contig index, core begin, site end}
 std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample); }
 
 }  // namespace
@@ -26,6 +33,7 @@ std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample
 CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
                          std::vector<std::string> samples, const ShardCache& cache)
     : ctx_(ctx), samples_(std::move(samples)), cache_(cache) {
+  for (const auto& c : contigs) contig_names_.push_back(c.name);
   std::vector<std::string> header = call_vcf_header();
   header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING));
   candidate_format_ = std::make_unique<VcfFormat>(candidate_vcf_header(), contigs, samples_);
@@ -45,7 +53,7 @@ std::string CallOutputs::gvcf_path(size_t sample) const {
 CallOutputs::~CallOutputs() = default;
 
 void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf,
-                        const CallColumns& cols, const std::vector<std::string>& gvcf) {
+                        const CallColumns& cols, const std::vector<std::string>& gvcf, const GvcfSpan& span) {
   const int64_t ns = static_cast<int64_t>(samples_.size());
   SpillWriter w(cache_.path(shard));
   w.add_bytes(kCandidates, candidate_format_->compress_block(candidate_vcf));
@@ -59,8 +67,11 @@ void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const s
   w.add_rows("probabilities", cols.probabilities, ns * 3);
   for (size_t k = 0; k < gvcf_formats_.size(); ++k)
     w.add_bytes(gvcf_section(k), gvcf_formats_[k]->compress_block(gvcf.at(k)));
+  const auto id = std::find(contig_names_.begin(), contig_names_.end(), span.contig) - contig_names_.begin();
+  const std::vector<int64_t> span_row{static_cast<int64_t>(id), span.begin, span.site_end};
+  w.add_rows(kGvcfSpan, span_row, 3);
   w.commit();
-  hold(shard, w.sections());
+  hold(shard, w.sections(), span_row.data());
 }
 
 bool CallOutputs::restore(int64_t shard) {
@@ -70,11 +81,17 @@ bool CallOutputs::restore(int64_t shard) {
   } catch (const Error&) {
     return false;  // none, or damaged: the shard is computed again
   }
-  hold(shard, r->sections());
+  int64_t span[3] = {0, 0, -1};
+  try {
+    r->read(kGvcfSpan, 0, sizeof span, span);
+  } catch (const Error&) {
+    return false;  // written by an older version: computed again
+  }
+  hold(shard, r->sections(), span);
   return true;
 }
 
-void CallOutputs::hold(int64_t shard, const std::vector<SpillSection>& sections) {
+void CallOutputs::hold(int64_t shard, const std::vector<SpillSection>& sections, const int64_t* span) {
   const std::string path = cache_.path(shard);
   auto section = [&](const char* name) -> const SpillSection& { return find_section(sections, name, path); };
   Held h;
@@ -88,11 +105,50 @@ void CallOutputs::hold(int64_t shard, const std::vector<SpillSection>& sections)
   if (section("genotypes").row_bytes != static_cast<int64_t>(samples_.size()))
     throw Error(ErrorKind::Input, "shard file '" + path + "' has another number of samples");
   for (size_t k = 0; k < gvcf_formats_.size(); ++k) h.gvcf_bytes.push_back(section(gvcf_section(k).c_str()).bytes);
+  h.contig_id = span[0];
+  h.begin = span[1];
+  h.site_end = span[2];
   held_.push_back(h);
 }
 
-int64_t CallOutputs::write() {
+void CallOutputs::revise_gvcf_heads(const Reference& ref) {
+  // Every shard's span, on every rank (3 numbers and the index per shard).
+  std::vector<int64_t> mine;
+  for (const auto& h : held_) mine.insert(mine.end(), {h.shard, h.contig_id, h.begin, h.site_end});
+  const std::vector<int64_t> all = ctx_.comm.allgatherv(mine);
+  std::vector<std::array<int64_t, 4>> spans(all.size() / 4);
+  for (size_t i = 0; i < spans.size(); ++i) std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(4 * i), 4, spans[i].begin());
+  std::sort(spans.begin(), spans.end());
+  // Shards in genome order: how far the earlier shards of the contig reach.
+  std::map<int64_t, int64_t> covered;  // shard -> covered_to, where it reaches into the shard
+  int64_t contig = -1, reach = -1;
+  for (const auto& s : spans) {
+    if (s[1] != contig) contig = s[1], reach = -1;
+    if (reach > s[2]) covered[s[0]] = reach;
+    reach = std::max(reach, s[3]);
+  }
+  SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
+  for (auto& h : held_) {
+    const auto it = covered.find(h.shard);
+    if (it == covered.end()) continue;
+    const std::string& name = contig_names_.at(static_cast<size_t>(h.contig_id));
+    auto base = [&](int64_t pos) {
+      const std::string b = ref.fetch(name, pos, pos + 1);
+      return b.size() == 1 && std::strchr("ACGT", b[0]) ? b[0] : 'N';
+    };
+    h.gvcf_revised.resize(gvcf_formats_.size());
+    for (size_t k = 0; k < gvcf_formats_.size(); ++k) {
+      std::string piece(static_cast<size_t>(h.gvcf_bytes[k]), '\0');
+      cursor.at(h.shard).read(gvcf_section(k), 0, h.gvcf_bytes[k], piece.data());
+      h.gvcf_revised[k] = gvcf_formats_[k]->compress_block(gvcf_skip_covered(bgzf_decompress(piece), it->second, base));
+      h.gvcf_bytes[k] = static_cast<int64_t>(h.gvcf_revised[k].size());
+    }
+  }
+}
+
+int64_t CallOutputs::write(const Reference& ref) {
   const Comm& comm = ctx_.comm;
+  if (!gvcf_formats_.empty()) revise_gvcf_heads(ref);
   std::vector<int64_t> keys, cand, call, rows;
   std::vector<std::vector<int64_t>> gvcf(gvcf_formats_.size());
   for (const auto& h : held_) {
@@ -116,7 +172,13 @@ int64_t CallOutputs::write() {
   std::vector<std::string> names(gvcf_formats_.size());
   for (size_t k = 0; k < gvcf_formats_.size(); ++k) {
     names[k] = gvcf_section(k);
-    write_vcf_pieces(comm, gvcf_path(k), *gvcf_formats_[k], layout[3 + k], bytes_of(names[k].c_str()));
+    auto from_spill = bytes_of(names[k].c_str());
+    write_vcf_pieces(comm, gvcf_path(k), *gvcf_formats_[k], layout[3 + k],
+                     [&, k](size_t i, int64_t off, int64_t n, char* out) {
+                       const Held& h = held_[i];
+                       if (h.gvcf_revised.empty()) return from_spill(i, off, n, out);
+                       std::memcpy(out, h.gvcf_revised[k].data() + off, static_cast<size_t>(n));
+                     });
   }
   write_h5(layout[2]);
   return layout[2].total;

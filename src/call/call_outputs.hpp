@@ -10,7 +10,10 @@
 // record passes through rank 0.
 //
 // With `gvcf: true`, each sample's gVCF text (gvcf_records.hpp) is one more
-// section of the spill and one more file assembled the same way.
+// section of the spill and one more file assembled the same way; a shard
+// whose first bases lie under a deletion of an earlier shard has its gVCF
+// piece revised at assembly (gvcf_skip_covered), so blocks cover each base
+// once for any shard and rank count.
 //
 // PREFIX.h5 (the genotype matrix; see README "PREFIX.h5"):
 //   /calls/contig, /calls/ref, /calls/alt   fixed-length strings [variants]
@@ -37,6 +40,14 @@
 namespace dvhpc {
 
 class ShardCache;
+class Reference;
+
+// A shard's core start and how far its site records' REF reach (0-based,
+// exclusive; -1 without sites): what the next shards' gVCFs must skip.
+struct GvcfSpan {
+  std::string contig;
+  int64_t begin = 0, site_end = -1;
+};
 
 class CallOutputs {
  public:
@@ -47,13 +58,14 @@ class CallOutputs {
   // Formats one finished shard and spills it; nothing of it stays in memory.
   // `gvcf[s]`: sample s's gVCF text of the shard (empty unless cfg.gvcf).
   void spill(int64_t shard, const std::string& candidate_vcf, const std::string& call_vcf, const CallColumns& cols,
-             const std::vector<std::string>& gvcf);
+             const std::vector<std::string>& gvcf, const GvcfSpan& span);
   // Takes a shard spilled by an earlier, interrupted run; false if there is none.
   bool restore(int64_t shard);
 
   // Collective: PREFIX.candidates.vcf.gz, PREFIX.vcf.gz (+ .tbi) and
-  // PREFIX.h5 from every rank's pieces. Returns the number of variant records.
-  int64_t write();
+  // PREFIX.h5 from every rank's pieces (and the gVCFs; `ref` gives the
+  // REF base of a revised block). Returns the number of variant records.
+  int64_t write(const Reference& ref);
 
  private:
   struct Held {
@@ -61,10 +73,14 @@ class CallOutputs {
     int64_t candidate_bytes = 0, call_bytes = 0, rows = 0;
     int64_t width_contig = 0, width_ref = 0, width_alt = 0;
     std::vector<int64_t> gvcf_bytes;  // per sample
+    int64_t contig_id = 0, begin = 0, site_end = -1;  // GvcfSpan
+    std::vector<std::string> gvcf_revised;  // per sample, when revised at assembly
   };
   // PREFIX.g.vcf.gz for one sample, PREFIX.SAMPLE.g.vcf.gz for several.
   std::string gvcf_path(size_t sample) const;
-  void hold(int64_t shard, const std::vector<SpillSection>& sections);
+  void hold(int64_t shard, const std::vector<SpillSection>& sections, const int64_t* span);
+  // Revises the gVCF pieces of held shards that start under an earlier shard's deletion.
+  void revise_gvcf_heads(const Reference& ref);
   void write_h5(const PieceLayout& rows);
 
   const RunContext& ctx_;
@@ -72,6 +88,7 @@ class CallOutputs {
   const ShardCache& cache_;
   std::unique_ptr<VcfFormat> candidate_format_, call_format_;
   std::vector<std::unique_ptr<VcfFormat>> gvcf_formats_;  // per sample, when cfg.gvcf
+  std::vector<std::string> contig_names_;
   std::vector<Held> held_;
 };
 

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+#include "dvhpc/error.hpp"
 
 #include "dvhpc/read_batch.hpp"
 
@@ -52,13 +56,38 @@ void emit_site(const MergedSite& m, const GenotypeCall& c, size_t sample, std::s
       }
       pl += (pl.empty() ? "" : ",") + std::to_string(v);
     }
+  // QS (bcftools call's allele input, Number=R): the share of the sample's
+  // reads carrying each allele, reads of unlisted alleles under <*>; where
+  // the site is not a candidate of this sample, the called genotype's
+  // allele shares (the counts were not kept).
+  std::vector<double> qs(static_cast<size_t>(n) + 2, 0.0);
+  if (const Candidate* cand = m.per_sample[sample]) {
+    double listed = cand->ref_count;
+    qs[0] = cand->ref_count;
+    for (size_t k = 0; k < cand->alts.size(); ++k) {
+      qs[static_cast<size_t>(m.alt_index[sample][k]) + 1] = cand->alt_counts[k];
+      listed += cand->alt_counts[k];
+    }
+    qs[static_cast<size_t>(n) + 1] = std::max(0.0, cand->total - listed);
+  } else {
+    qs[static_cast<size_t>(c.allele1)] += 1;
+    qs[static_cast<size_t>(c.allele2)] += 1;
+  }
+  double qs_sum = 0;
+  for (double v : qs) qs_sum += v;
+  std::string qs_text;
+  for (double v : qs) {
+    char b[24];
+    std::snprintf(b, sizeof b, "%.4g", qs_sum > 0 ? v / qs_sum : 0.0);
+    qs_text += (qs_text.empty() ? "QS=" : ",") + std::string(b);
+  }
   std::string ad = sample_ad(m, sample);
   if (ad == ".")  // not a candidate in this sample: one '.' per allele
     for (int k = 0; k < n; ++k) ad += ",.";
   char q[32];
   std::snprintf(q, sizeof q, "%.1f", c.qual);
   out += m.site.contig + '\t' + std::to_string(m.site.pos + 1) + "\t.\t" + m.site.ref + '\t' + alts + "<*>\t" + q +
-         "\t.\t.\tGT:GQ:DP:AD:PL\t" + std::to_string(c.allele1) + '/' + std::to_string(c.allele2) + ':' +
+         "\t.\t" + qs_text + "\tGT:GQ:DP:AD:PL\t" + std::to_string(c.allele1) + '/' + std::to_string(c.allele2) + ':' +
          std::to_string(static_cast<int>(c.gq)) + ':' + sample_dp(m, sample) + ':' + ad + ",0:" +
          pl + '\n';
 }
@@ -87,6 +116,8 @@ HomRefConfidence hom_ref_confidence(int depth, int ref_reads, int top_other) {
 std::vector<std::string> gvcf_header() {
   return {
       "##ALT=<ID=*,Description=\"Any allele not listed at this location (gVCF)\">",
+      "##INFO=<ID=QS,Number=R,Type=Float,Description=\"Share of the sample's reads carrying each allele (reads of "
+      "unlisted alleles under <*>); what bcftools call reads to choose alleles\">",
       "##INFO=<ID=END,Number=1,Type=Integer,Description=\"Last position of the reference block (1-based)\">",
       "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
       "##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality: -10log10 P(genotype is wrong); in a "
@@ -169,6 +200,42 @@ std::string gvcf_block(const Region& core, const std::string& ref, const AlleleC
     block.end = p + 1;
   }
   flush();
+  return out;
+}
+
+std::string gvcf_skip_covered(const std::string& text, int64_t covered_to,
+                              const std::function<char(int64_t)>& ref_base) {
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t eol = text.find('\n', at);
+    eol = eol == std::string::npos ? text.size() : eol + 1;
+    const std::string_view line(text.data() + at, eol - at);
+    // CHROM POS ID REF ALT QUAL FILTER INFO ...
+    size_t tab[8], k = 0;
+    for (size_t i = 0; i < line.size() && k < 8; ++i)
+      if (line[i] == '\t') tab[k++] = i;
+    if (k < 8) throw Error(ErrorKind::Internal, "gVCF record with fewer than 9 columns: " + std::string(line));
+    const int64_t begin = std::atoll(std::string(line.substr(tab[0] + 1, tab[1] - tab[0] - 1)).c_str()) - 1;
+    if (begin >= covered_to) break;  // the rest is past the deletion
+    const std::string_view alt = line.substr(tab[3] + 1, tab[4] - tab[3] - 1);
+    const std::string_view info = line.substr(tab[6] + 1, tab[7] - tab[6] - 1);
+    if (alt != "<*>" || info.substr(0, 4) != "END=") {  // a site record: kept
+      out.append(line);
+      at = eol;
+      continue;
+    }
+    const int64_t end = std::atoll(std::string(info.substr(4)).c_str());  // 1-based last = 0-based exclusive end
+    if (end > covered_to) {
+      out.append(line.substr(0, tab[0] + 1));
+      out += std::to_string(covered_to + 1) + '\t';
+      out.append(line.substr(tab[1] + 1, tab[2] - tab[1]));  // ID and its tab
+      out += ref_base(covered_to);
+      out.append(line.substr(tab[3]));
+    }
+    at = eol;
+  }
+  out.append(text, at, std::string::npos);
   return out;
 }
 

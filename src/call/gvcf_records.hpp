@@ -19,6 +19,8 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,5 +55,15 @@ std::vector<std::string> gvcf_header();
 std::string gvcf_block(const Region& core, const std::string& ref, const AlleleCounts& counts,
                        const std::vector<MergedSite>& sites, const std::vector<GenotypeCall>& calls, size_t sample,
                        int band);
+
+// Shards are formatted independently, so a deletion near the end of one
+// shard can reach into the next, whose reference blocks then start under
+// it. At assembly (call_outputs.cpp) the next shard's text is revised with
+// `covered_to` (0-based, exclusive: the end of the earlier shards' last REF
+// on the contig): a block that starts before it starts there instead (REF
+// from `ref_base`), or goes if it ends before it; site records stay, as
+// they do inside a deletion within one shard. Keeps every base covered once.
+std::string gvcf_skip_covered(const std::string& text, int64_t covered_to,
+                              const std::function<char(int64_t)>& ref_base);
 
 }  // namespace dvhpc

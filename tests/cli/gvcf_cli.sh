@@ -34,6 +34,28 @@ done
 bcftools merge --gvcf a.fa -Oz -o merged.vcf.gz one.A.g.vcf.gz one.B.g.vcf.gz 2> merge.log \
   && [ "$(bcftools query -l merged.vcf.gz | tr '\n' ' ')" = "A B " ] && ok "bcftools merge --gvcf merges the two samples" \
   || { fail "bcftools merge --gvcf"; cat merge.log; }
+bcftools call -mv -Oz -o merged.called.vcf.gz merged.vcf.gz 2> call.log \
+  && [ "$(bcftools view -H merged.called.vcf.gz | wc -l)" -gt 0 ] && ok "bcftools call -mv genotypes the merged gVCFs (INFO/QS)" \
+  || { fail "bcftools call -mv on the merged gVCFs"; cat call.log; }
+
+# A shard boundary inside a deletion: the next shard's blocks start where the
+# deletion ends (revised at assembly), at 1 and 2 ranks alike.
+del=$(zcat one.A.g.vcf.gz | awk '!/^#/ && $5 != "<*>" && length($4) >= 3 && $2 > 2000 {print $2; exit}')
+if [ -n "$del" ]; then
+  cut=$((del + 1))  # 0-based boundary one base into the deleted bases
+  r="sim1:$((cut - 999))-$((cut + 1000))"
+  printf 'sim1\t%d\t%d\n' $((cut - 1000)) $((cut + 1000)) > cut.bed
+  "$bin" call $q --set reference=a.fa --set reads=a.bam --set gvcf=true --set partition.shard_size=1000 \
+    --set "regions=[\"$r\"]" --set output=cut1 > /dev/null 2>&1 || fail "call across a deletion exited $?"
+  mpirun -np 2 --oversubscribe "$bin" call $q --set reference=a.fa --set reads=a.bam --set gvcf=true --set threads=1 \
+    --set partition.shard_size=1000 --set "regions=[\"$r\"]" --set output=cut2 > /dev/null 2>&1 || fail "call (2 ranks) exited $?"
+  echo "deletion at sim1:$del, shards of $r cut at $cut (0-based):"
+  $check cover cut1.g.vcf.gz cut.bed || fail "a deletion across a shard boundary: coverage"
+  cmp -s <(zcat cut1.g.vcf.gz | grep -v '^##source') <(zcat cut2.g.vcf.gz | grep -v '^##source') \
+    && ok "boundary in a deletion: gVCF identical at 1 and 2 ranks" || fail "boundary in a deletion: gVCFs differ"
+else
+  fail "no deletion of 2+ bases in sample A to cut a shard in"
+fi
 
 d=$src/../shared/data/na12878_hg19_chr20_10mb_illumina
 if [ -f "$d/NA12878_S1.chr20.10_10p1mb.bam" ]; then

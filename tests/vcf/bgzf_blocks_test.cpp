@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "dvhpc/bgzf_blocks.hpp"
+#include "dvhpc/error.hpp"
 #include "dvhpc/vcf_writer.hpp"
 #include "test_util.hpp"
 
@@ -90,4 +92,19 @@ TEST_CASE("BgzfBlocks cuts a block before a record that would not fit") {
   };
   CHECK(inflate(one.bytes()) == rec + rec);
   CHECK(inflate(two.bytes()) == rec + rec);
+}
+
+TEST_CASE("bgzf_decompress inverts BgzfBlocks over several blocks and rejects damage") {
+  std::string text;
+  for (int i = 0; text.size() < 3 * BGZF_BLOCK_SIZE; ++i) text += "chr1\t" + std::to_string(i) + "\t.\tA\tC\n";
+  BgzfBlocks b;
+  b.add_raw(text);
+  b.flush();
+  CHECK(b.bytes().size() < text.size());
+  CHECK(dvhpc::bgzf_decompress(b.bytes()) == text);
+  CHECK(dvhpc::bgzf_decompress(std::string(dvhpc::BgzfBlocks::eof_block())).empty());
+  CHECK_THROWS_AS(dvhpc::bgzf_decompress(b.bytes().substr(0, b.bytes().size() - 5)), dvhpc::Error);
+  std::string bad = b.bytes();
+  bad[40] ^= 0x55;
+  CHECK_THROWS_AS(dvhpc::bgzf_decompress(bad), dvhpc::Error);
 }
