@@ -23,6 +23,8 @@ GvcfReader::GvcfReader(const std::string& path) : path_(path) {
     throw Error(ErrorKind::Input, "gVCF '" + path + "' has " + std::to_string(n) + " samples; joint takes one per file");
   }
   sample_ = hdr_->samples[0];
+  hts_close(fp_);  // reopened by each fetch
+  fp_ = nullptr;
 }
 
 GvcfReader::~GvcfReader() { close(); }
@@ -58,12 +60,19 @@ std::vector<GvcfRecord> GvcfReader::fetch(const Region& r) {
   if (tid < 0) return out;  // no record on this contig
   hts_itr_t* itr = tbx_itr_queryi(tbx_, tid, r.begin, r.end);
   if (!itr) throw Error(ErrorKind::Input, "cannot query " + r.to_string() + " in '" + path_ + "'");
+  fp_ = hts_open(path_.c_str(), "r");
+  if (!fp_) {
+    hts_itr_destroy(itr);
+    throw Error(ErrorKind::Input, "cannot open the gVCF '" + path_ + "' again (removed while joint ran?)");
+  }
   kstring_t line = {0, 0, nullptr};
   int rc;
   while ((rc = tbx_itr_next(fp_, tbx_, itr, &line)) >= 0) {
     if (vcf_parse(&line, hdr_, rec_) != 0) {
       free(line.s);
       hts_itr_destroy(itr);
+      hts_close(fp_);
+      fp_ = nullptr;
       throw Error(ErrorKind::Input, "malformed record in '" + path_ + "' near " + r.to_string());
     }
     bcf_unpack(rec_, BCF_UN_ALL);
@@ -90,6 +99,8 @@ std::vector<GvcfRecord> GvcfReader::fetch(const Region& r) {
   }
   free(line.s);
   hts_itr_destroy(itr);
+  hts_close(fp_);
+  fp_ = nullptr;
   if (rc < -1) throw Error(ErrorKind::Input, "'" + path_ + "' is truncated or malformed near " + r.to_string());
   return out;
 }

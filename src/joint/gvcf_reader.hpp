@@ -1,6 +1,13 @@
 // One sample's gVCF (bgzipped + tabix-indexed), read a region at a time
 // through the index, so a joint run holds only the records of the region
 // it is working on for each sample.
+//
+// Between fetches only the header and the index stay in memory: the file
+// itself is opened for each fetch and closed after it. An open BGZF stream
+// holds two 64 KB buffers, which for 1,000 samples would be more than the
+// records of a region, and a job would need a file descriptor per sample
+// (ulimit -n is often 1,024); one open per region and sample costs tens of
+// microseconds against the region's genotyping.
 #pragma once
 
 #include <htslib/hts.h>

@@ -12,24 +12,56 @@ namespace {
 
 constexpr int kEmIterations = 20;
 
-// Sample j's likelihoods (linear, relative) over unified genotypes, or empty.
-std::vector<double> sample_likelihoods(const std::vector<GvcfRecord>& recs, int64_t pos, const std::string& uref,
-                                       const std::vector<std::string>& ualts, std::vector<int>& pl_out) {
-  const int n = static_cast<int>(ualts.size()) + 1, ng = n * (n + 1) / 2;
-  std::vector<int> pl(static_cast<size_t>(ng), -1);
-  // Records are in position order: the site record at `pos` and the block
-  // covering it (blocks never overlap) are among those starting at or before
-  // pos, found by binary search and a short walk back.
+// What sample j's records say about position `pos`: its site record there,
+// the reference block covering it, or a site record that starts before it
+// and spans it (a deletion or longer REF). Records are in position order and
+// blocks never overlap, so all three are among the records starting at or
+// before pos, found by binary search and a short walk back to the first block.
+struct AtPos {
   const GvcfRecord* at = nullptr;
   const GvcfRecord* block = nullptr;
+  const GvcfRecord* span = nullptr;
+};
+
+AtPos locate(const std::vector<GvcfRecord>& recs, int64_t pos) {
+  AtPos f;
   auto it = std::upper_bound(recs.begin(), recs.end(), pos, [](int64_t p, const GvcfRecord& r) { return p < r.pos; });
-  for (int steps = 0; it != recs.begin() && steps < 64 && !block; ++steps) {
+  for (int steps = 0; it != recs.begin() && steps < 64; ++steps) {
     const GvcfRecord& r = *--it;
-    if (!r.block && r.pos == pos) at = &r;
-    if (r.block) block = pos < r.end ? &r : nullptr;
-    if (r.block) break;  // the last block starting before pos: covers it or none does
+    if (r.block) {  // the last block starting before pos: covers it or none does
+      if (pos < r.end) f.block = &r;
+      break;
+    }
+    if (r.pos == pos) {
+      if (!f.at) f.at = &r;
+    } else if (r.end > pos && !f.span) {
+      f.span = &r;
+    }
   }
-  if (at && !at->pl.empty()) {
+  return f;
+}
+
+// Whether allele k (> 0, not <*>) of a record starting before `pos` leaves
+// pos out: a deletion whose bases after the shared anchor end before it.
+bool deletes(const GvcfRecord& r, int k, int64_t pos) {
+  if (k <= 0 || k == r.star || static_cast<size_t>(k) > r.alts.size()) return false;
+  const std::string& alt = r.alts[static_cast<size_t>(k - 1)];
+  return alt.size() < r.ref.size() && pos - r.pos >= static_cast<int64_t>(alt.size());
+}
+
+// Whether the sample's called genotype at its spanning record deletes pos.
+bool calls_spanning_deletion(const AtPos& f, int64_t pos) {
+  return !f.at && f.span && (deletes(*f.span, f.span->a1, pos) || deletes(*f.span, f.span->a2, pos));
+}
+
+// Sample j's likelihoods (linear, relative) over unified genotypes, or empty.
+// `star`: index of the unified `*` allele (spanning deletion), -1 if none.
+std::vector<double> sample_likelihoods(const AtPos& f, int64_t pos, const std::string& uref,
+                                       const std::vector<std::string>& ualts, int star, std::vector<int>& pl_out) {
+  const int n = static_cast<int>(ualts.size()) + 1, ng = n * (n + 1) / 2;
+  std::vector<int> pl(static_cast<size_t>(ng), -1);
+  if (f.at && !f.at->pl.empty()) {
+    const GvcfRecord* at = f.at;
     // Unified allele u -> this record's allele index (its <*> when it lacks u).
     std::vector<int> map(static_cast<size_t>(n), at->star);
     map[0] = 0;
@@ -46,7 +78,34 @@ std::vector<double> sample_likelihoods(const std::vector<GvcfRecord>& recs, int6
         if (gi >= at->pl.size()) return {};
         pl[static_cast<size_t>(genotype_index(a, b))] = at->pl[gi];
       }
-  } else if (block) {
+  } else if (f.span && !f.span->pl.empty()) {
+    // A record spanning pos: its alleles that delete pos are `*` here, the
+    // others (REF, SNVs, insertions at its anchor) the reference base; the
+    // site's own ALTs take its <*>. A unified genotype's PL is the best of
+    // the record's genotypes that map onto it (GLnexus's projection).
+    const GvcfRecord& r = *f.span;
+    const int nr = static_cast<int>(r.alts.size()) + (r.star > 0 ? 2 : 1);
+    auto unified = [&](int x) { return x == r.star ? (n > 1 ? 1 : 0) : deletes(r, x, pos) ? star : 0; };
+    for (int y = 0; y < nr; ++y)
+      for (int x = 0; x <= y; ++x) {
+        int a = unified(x), b = unified(y);
+        const size_t gi = static_cast<size_t>(genotype_index(x, y));
+        if (a < 0 || b < 0 || gi >= r.pl.size()) continue;
+        if (a > b) std::swap(a, b);
+        int& v = pl[static_cast<size_t>(genotype_index(a, b))];
+        v = v < 0 ? r.pl[gi] : std::min(v, r.pl[gi]);
+      }
+    // Other site ALTs stand where the record's <*> stands.
+    for (int b = 0; b < n; ++b)
+      for (int a = 0; a <= b; ++a) {
+        int& v = pl[static_cast<size_t>(genotype_index(a, b))];
+        if (v >= 0) continue;
+        const int ra = (a == 0 || a == star) ? a : 1, rb = (b == 0 || b == star) ? b : 1;
+        v = pl[static_cast<size_t>(genotype_index(std::min(ra, rb), std::max(ra, rb)))];
+        if (v < 0) v = 999;
+      }
+  } else if (f.block) {
+    const GvcfRecord* block = f.block;
     const int gq = std::max(block->gq, 0);
     const int p0 = block->pl.size() >= 3 ? block->pl[0] : 0, p1 = block->pl.size() >= 3 ? block->pl[1] : gq,
               p2 = block->pl.size() >= 3 ? block->pl[2] : 2 * gq;
@@ -102,11 +161,21 @@ std::vector<JointSite> joint_genotype(const Region& region, const std::vector<st
       if (u != s.ref && std::find(s.alts.begin(), s.alts.end(), u) == s.alts.end()) s.alts.push_back(u);
     }
     if (s.alts.empty()) continue;
+    // A sample whose called deletion spans the site has allele `*` there.
+    std::vector<AtPos> found(ns);
+    int star = -1;
+    for (size_t j = 0; j < ns; ++j) {
+      found[j] = locate(records[j], pos);
+      if (star < 0 && calls_spanning_deletion(found[j], pos)) {
+        s.alts.push_back("*");
+        star = static_cast<int>(s.alts.size());
+      }
+    }
     const int n = static_cast<int>(s.alts.size()) + 1, ng = n * (n + 1) / 2;
     // 2. Likelihoods per sample.
     std::vector<std::vector<double>> lik(ns);
     s.pl.resize(ns);
-    for (size_t j = 0; j < ns; ++j) lik[j] = sample_likelihoods(records[j], pos, s.ref, s.alts, s.pl[j]);
+    for (size_t j = 0; j < ns; ++j) lik[j] = sample_likelihoods(found[j], pos, s.ref, s.alts, star, s.pl[j]);
     // 3. Allele frequencies by EM, then posterior genotypes.
     std::vector<double> f(static_cast<size_t>(n), 0.1 / (n - 1));
     f[0] = 0.9;

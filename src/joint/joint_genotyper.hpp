@@ -8,8 +8,13 @@
 //     every sample.
 //  2. likelihoods: sample j at site s from its own record there, its PLs
 //     mapped onto the unified alleles (an allele it lacks takes its <*> PLs);
-//     else from the reference block covering the site (0/0, 0/<*>, <*>/<*>
-//     PLs); else the sample is missing at the site (no data, not hom-ref).
+//     else, when a site record of the sample starting before the site spans
+//     it (a deletion), from that record's PLs projected onto the site: its
+//     alleles that delete the site become the allele `*` (added to the
+//     site's ALTs when some sample's called deletion spans it), the others
+//     REF, its <*> the site's ALTs; else from the reference block covering
+//     the site (0/0, 0/<*>, <*>/<*> PLs); else the sample is missing at the
+//     site (no data, not hom-ref).
 //  3. genotypes: allele frequencies by EM over the samples' likelihoods
 //     under Hardy-Weinberg; each sample's genotype is the posterior mode
 //     (GQ from its posterior); QUAL = -10 log10 P(every sample 0/0); INFO

@@ -72,3 +72,35 @@ TEST_CASE("joint genotyping drops sites nobody carries after pooling and sites o
   CHECK(sites[0].pos == 10);
   CHECK(sites[0].a1[1] == -1);  // sample 1 has no data at 10
 }
+
+// A sample whose called deletion spans another sample's SNV has the `*`
+// allele there (not missing), its likelihoods projected from the deletion
+// record: the deleting allele -> *, REF -> REF, its <*> -> the SNV's ALT.
+TEST_CASE("joint genotyping gives a spanning deletion the * allele") {
+  std::vector<std::vector<GvcfRecord>> recs(3);
+  recs[0] = {block(50, 100, 30), site(100, "ACGT", "A", 0, 1, {40, 0, 50, 60, 45, 99}), block(104, 300, 30)};
+  recs[1] = {block(50, 102, 30), site(102, "G", "T", 0, 1, {30, 0, 40, 50, 45, 90}), block(103, 300, 30)};
+  recs[2] = {block(90, 200, 40)};
+  const auto sites = joint_genotype(Region{"chr1", 0, 1000}, recs);
+  REQUIRE(sites.size() == 2);
+  const JointSite& d = sites[0];
+  CHECK(d.pos == 100);
+  CHECK(d.alts == std::vector<std::string>{"A"});
+  CHECK((d.a1[0] == 0 && d.a2[0] == 1));
+  // At the SNV, sample 0's deletion spans it (and 1 is not missing).
+  const JointSite& s = sites[1];
+  CHECK(s.pos == 102);
+  REQUIRE(s.alts == std::vector<std::string>{"T", "*"});
+  CHECK(s.pl[0] == std::vector<int>{40, 60, 99, 0, 45, 50});
+  CHECK((s.a1[0] == 0 && s.a2[0] == 2));
+  CHECK(s.pl[1] == std::vector<int>{30, 0, 40, 50, 45, 90});
+  CHECK((s.a1[1] == 0 && s.a2[1] == 1));
+  CHECK((s.a1[2] == 0 && s.a2[2] == 0));
+  CHECK(joint_vcf_record(s).find("chr1\t103\t.\tG\tT,*\t") == 0);
+  // Sample 0 hom-ref at the deletion: no *, and its PLs still come from the record.
+  recs[0][1].a2 = 0;
+  const auto again = joint_genotype(Region{"chr1", 0, 1000}, recs);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].alts == std::vector<std::string>{"T"});
+  CHECK(!again[0].pl[0].empty());
+}
