@@ -158,7 +158,7 @@ struct PcaConfig {
 // `dvhpc joint`: per-sample gVCFs -> one cohort VCF and genotype matrix.
 struct JointConfig {
   std::vector<std::string> gvcfs;  // paths, or one file listing a path per line
-  int64_t shard_size = 1000000;    // bases per region a rank works on at a time
+  int64_t shard_size = 100000;     // bases per region: the records held per sample at a time
   bool plink = false;              // also PREFIX.bed/.bim/.fam
 };
 

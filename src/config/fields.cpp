@@ -178,7 +178,7 @@ std::vector<Field> make_fields() {
 
       DVHPC_FIELD(std::vector<std::string>, "joint.gvcfs", joint.gvcfs,
                   "joint: per-sample gVCFs (bgzipped + .tbi), or one file listing a path per line"),
-      DVHPC_FIELD(int64_t, "joint.shard_size", joint.shard_size, "joint: bases per region a rank works on at a time"),
+      DVHPC_FIELD(int64_t, "joint.shard_size", joint.shard_size, "joint: bases per region (each sample's records of one region are held at a time)"),
       DVHPC_FIELD(bool, "joint.plink", joint.plink, "joint: also write PREFIX.bed/.bim/.fam"),
 
       DVHPC_FIELD(std::string, "pca.input", pca.input, "genotypes: PLINK prefix, HDF5 matrix (.h5) or VCF/BCF"),

@@ -7,8 +7,12 @@
 // region, fetches every sample's records through its tabix index, genotypes
 // the sites jointly (joint_genotyper.hpp) and formats its records and
 // matrix rows there. Only the regions' sizes are exchanged; the outputs are
-// assembled in genome order by MPI-IO and parallel HDF5 (ordered_pieces.hpp),
-// so memory per rank is one region of records per sample.
+// assembled in genome order by MPI-IO and parallel HDF5 (ordered_pieces.hpp).
+// A region's compressed VCF piece is spilled to PREFIX.joint-<rank>.spill as
+// soon as it is made, so memory per rank is one region of records per sample
+// plus this rank's rows of the 2-bit genotype matrix (variants x samples / 4
+// bytes over all ranks), not the VCF text.
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -18,6 +22,7 @@
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/progress.hpp"
+#include "dvhpc/shard_spill.hpp"
 #include "dvhpc/vcf_format.hpp"
 #include "dvhpc/vcf_writer.hpp"
 #include "dvhpc/version.hpp"
@@ -88,11 +93,18 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
   header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING) + " joint");
   VcfFormat format(header, vcf_contigs, names);
   std::vector<int64_t> keys, vcf_sizes, row_counts;
-  std::vector<std::string> pieces;
+  const std::string spill_path = cfg.output + ".joint-" + std::to_string(comm.rank()) + ".spill";
+  std::unique_ptr<SpillReader> spilled;
+  // The spill goes however this command ends (its .tmp goes with the writer).
+  struct RemoveAtExit {
+    std::string path;
+    ~RemoveAtExit() { std::remove(path.c_str()); }
+  } remove_spill{spill_path};
   GenotypeMatrix m;
   for (const auto& n : names) m.samples.push_back({n, n});
   std::string error;
   try {
+    SpillWriter spill(spill_path);
     Progress progress("joint", last - first, "regions", comm.is_root() && cfg.progress);
     for (int64_t k = first; k < last; ++k) {
       std::vector<std::vector<GvcfRecord>> records;
@@ -115,12 +127,15 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
           set_code(row, static_cast<int64_t>(j), s.a1[j] < 0 ? gcode::kMissing : code_of((s.a1[j] > 0) + (s.a2[j] > 0)));
       }
       keys.push_back(k);
-      pieces.push_back(format.compress_block(text));
-      vcf_sizes.push_back(static_cast<int64_t>(pieces.back().size()));
+      const std::string piece = format.compress_block(text);
+      spill.add_bytes(std::to_string(k), piece);
+      vcf_sizes.push_back(static_cast<int64_t>(piece.size()));
       row_counts.push_back(static_cast<int64_t>(sites.size()));
       progress.tick();
     }
     progress.finish();
+    spill.commit();
+    spilled = std::make_unique<SpillReader>(spill_path);
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -129,8 +144,9 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
   ScopedStage st(ctx.times, "write");
   const auto layouts = layout_pieces(comm, keys, {vcf_sizes, row_counts});
   write_vcf_pieces(comm, cfg.output + ".vcf.gz", format, layouts[0], [&](size_t i, int64_t off, int64_t n, char* out) {
-    std::memcpy(out, pieces[i].data() + off, static_cast<size_t>(n));
+    spilled->read(std::to_string(keys[i]), off, n, out);
   });
+  spilled.reset();
   // The genotype matrix: global row = the region's offset + row in region.
   m.total_variants = layouts[1].total;
   for (size_t i = 0, at = 0; i < row_counts.size(); ++i)
