@@ -74,21 +74,6 @@ class NcclReducer final : public GradientReducer {
     if (stream_) cudaStreamDestroy(stream_);
   }
 
-  void release_comm() noexcept {
-    // Leaving by an exception (a failed step here or elsewhere): peers may be
-    // gone, so no collective finalisation, which could wait for them.
-    const ncclResult_t f = std::uncaught_exceptions() > 0 ? ncclInvalidUsage : ncclCommFinalize(nccl_);
-    ncclResult_t st = f;
-    const auto t0 = std::chrono::steady_clock::now();
-    while (st == ncclInProgress && !expired(t0))
-      if (ncclCommGetAsyncError(nccl_, &st) != ncclSuccess) st = ncclSystemError;
-    // Finalised: a clean destroy; failed or timed out: abort.
-    if (st == ncclSuccess)
-      ncclCommDestroy(nccl_);
-    else
-      ncclCommAbort(nccl_);
-  }
-
   void reduce(float scale) override {
     // Backward ran on the backend's stream(s); make its results visible.
     DVHPC_CHECK_CUDA(cudaDeviceSynchronize());
@@ -118,6 +103,21 @@ class NcclReducer final : public GradientReducer {
   const char* kind() const override { return "NCCL allreduce"; }
 
  private:
+  void release_comm() noexcept {
+    // Leaving by an exception (a failed step here or elsewhere): peers may be
+    // gone, so no collective finalisation, which could wait for them.
+    ncclResult_t st = ncclInvalidUsage;  // anything but success/in-progress: abort below
+    if (std::uncaught_exceptions() == 0) st = ncclCommFinalize(nccl_);
+    const auto t0 = std::chrono::steady_clock::now();
+    while (st == ncclInProgress && !expired(t0))
+      if (ncclCommGetAsyncError(nccl_, &st) != ncclSuccess) st = ncclSystemError;
+    // Finalised: a clean destroy; failed or timed out: abort.
+    if (st == ncclSuccess)
+      ncclCommDestroy(nccl_);
+    else
+      ncclCommAbort(nccl_);
+  }
+
   static bool expired(std::chrono::steady_clock::time_point t0) {
     const double t = watchdog::timeout_seconds();
     return t > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > t;
