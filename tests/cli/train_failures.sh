@@ -107,7 +107,7 @@ DVHPC_FAULT_THROW_AT_STEP=3 timeout 60 "$bin" train "${cfg[@]}" --set output=e1 
   fail "1 rank throw: rc=$rc: $(tail -3 e1.log)"
 
 # 4. A healthy run with a short timeout finishes: only waits are timed.
-DVHPC_MPI_TIMEOUT=3 timeout 120 mpirun -np 2 --oversubscribe "$bin" train "${cfg[@]}" --set train.epochs=2 \
+DVHPC_MPI_TIMEOUT=3 timeout 120 mpirun -np 2 --oversubscribe "$bin" train "${cfg[@]}" --set train.epochs=1 \
   --set output=g > g.log 2>&1 && [ -s g.final.h5 ] && ok "healthy 2-rank run with a 3 s timeout completes" ||
   fail "healthy run with a 3 s timeout: $(tail -5 g.log)"
 
