@@ -7,6 +7,13 @@
 // ranks never wait forever in a collective. Errors that every rank detects
 // identically (config validation) are printed by rank 0 only and all ranks
 // exit with the same code through Comm::exit_all().
+//
+// Hang policy: a rank that dies (kill -9, OOM killer, segfault) or stops
+// (deadlock, infinite loop) never calls abort_with, and the other ranks would
+// wait in their next collective forever. Every collective below is therefore
+// marked with the collective watchdog (collective_watchdog.hpp): a rank that
+// has waited longer than `mpi_timeout` seconds prints what it waited in and
+// at which step, and ends the job.
 #pragma once
 
 #include <mpi.h>

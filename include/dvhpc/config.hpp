@@ -178,6 +178,7 @@ struct Config {
   bool progress = true;
   bool gvcf = false;                   // call: also PREFIX.g.vcf.gz (PREFIX.SAMPLE.g.vcf.gz per sample)
   int gvcf_gq_band = 5;                // reference blocks: GQ bands of this width
+  double mpi_timeout = 600;            // seconds a rank waits in a collective before aborting the job (0 = never)
 
   ReadFilterConfig filters;
   CandidateConfig candidates;

@@ -26,7 +26,8 @@ class StageTimes {
   std::vector<std::pair<std::string, double>> stages_;
 };
 
-// Times a scope into a StageTimes and sets the log stage while it lives.
+// Times a scope into a StageTimes and sets the log stage and the collective
+// watchdog's phase (collective_watchdog.hpp) while it lives.
 class ScopedStage {
  public:
   ScopedStage(StageTimes& times, std::string stage);
@@ -38,6 +39,7 @@ class ScopedStage {
   StageTimes& times_;
   std::string stage_;
   std::string previous_stage_;
+  std::string previous_phase_;
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -5,7 +5,9 @@
 // counter in rank 0's window (passive target: rank 0 does not have to take
 // part in each request).
 //
-// Construction and destruction are collective.
+// Construction and destruction are collective (except a destruction during
+// exception unwinding, which leaves the window to the process exit so that
+// the failing rank aborts the job at once).
 #pragma once
 
 #include <mpi.h>

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "dvhpc/cli.hpp"
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/commands.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/config.hpp"
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
   agree(world, [&] { cfg = load_config(args.command, args.config_path, args.overrides); });
 
   log::init(world.rank(), cfg.log_level);
+  watchdog::set_timeout(cfg.mpi_timeout);  // DVHPC_MPI_TIMEOUT, when set, wins
   int threads = cfg.threads > 0 ? cfg.threads : default_threads(world);
   Kokkos::InitArguments kargs;
   kargs.num_threads = threads;

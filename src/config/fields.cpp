@@ -81,6 +81,8 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(bool, "gvcf", gvcf,
                   "call: also write a gVCF per sample (reference blocks + <*> records) for `joint`"),
       DVHPC_FIELD(int, "gvcf_gq_band", gvcf_gq_band, "gVCF reference blocks: width of the GQ bands below GQ 20 (one band from 20 up)"),
+      DVHPC_FIELD(double, "mpi_timeout", mpi_timeout,
+                  "seconds a rank may wait in a collective for the others before it ends the job (0 = never)"),
 
       DVHPC_FIELD(int, "filters.min_mapq", filters.min_mapq, "drop reads with MAPQ below this"),
       DVHPC_FIELD(bool, "filters.drop_duplicates", filters.drop_duplicates, "drop reads flagged duplicate"),

@@ -84,6 +84,7 @@ void check_output_prefix(const std::string& prefix) {
 
 void validate(const Config& c) {
   if (c.threads < 0) bad("threads", "must be >= 0 (0 = automatic)");
+  if (!(c.mpi_timeout >= 0)) bad("mpi_timeout", "must be >= 0 seconds (0 = no timeout)");
   if (c.filters.min_mapq < 0 || c.filters.min_mapq > 255) bad("filters.min_mapq", "must be in 0..255");
   if (c.filters.decompress_threads < 0) bad("filters.decompress_threads", "must be >= 0");
   if (c.candidates.min_base_quality < 0 || c.candidates.min_base_quality > 93)

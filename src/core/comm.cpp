@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+
+#include "dvhpc/collective_watchdog.hpp"
 
 namespace dvhpc {
 
@@ -40,12 +43,21 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   DVHPC_CHECK_MPI(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided));
   // Errors come back as codes, so DVHPC_CHECK_MPI can turn them into messages.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  // A single process has no other rank to wait for: no watchdog thread.
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) watchdog::start(rank);
 }
 
 MpiSession::~MpiSession() {
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (!finalized) MPI_Finalize();
+  if (!finalized) {
+    watchdog::Wait w("MPI_Finalize");  // synchronises with the other ranks
+    MPI_Finalize();
+  }
+  watchdog::stop();
 }
 
 Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
@@ -58,6 +70,7 @@ Comm::Comm(MPI_Comm c) : comm_(c) {
 namespace {
 MPI_Comm node_comm(MPI_Comm c) {
   MPI_Comm node;
+  watchdog::Wait w("MPI_Comm_split_type");
   DVHPC_CHECK_MPI(MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
   return node;
 }
@@ -83,18 +96,21 @@ void Comm::barrier() const { DVHPC_CHECK_MPI(MPI_Barrier(comm_)); }
 
 double Comm::allreduce_max(double v) const {
   double out = 0;
+  watchdog::Wait w("MPI_Allreduce");
   DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, comm_));
   return out;
 }
 
 double Comm::allreduce_sum(double v) const {
   double out = 0;
+  watchdog::Wait w("MPI_Allreduce");
   DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_SUM, comm_));
   return out;
 }
 
 int64_t Comm::allreduce_sum(int64_t v) const {
   int64_t out = 0;
+  watchdog::Wait w("MPI_Allreduce");
   DVHPC_CHECK_MPI(MPI_Allreduce(&v, &out, 1, MPI_INT64_T, MPI_SUM, comm_));
   return out;
 }
@@ -104,24 +120,28 @@ void Comm::allreduce_sum(double* data, int64_t n) const {
   constexpr int64_t kPiece = int64_t{1} << 27;
   for (int64_t at = 0; at < n; at += kPiece) {
     const int count = static_cast<int>(std::min(kPiece, n - at));
+    watchdog::Wait w("MPI_Allreduce");
     DVHPC_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, data + at, count, MPI_DOUBLE, MPI_SUM, comm_));
   }
 }
 
 bool Comm::allreduce_or(bool v) const {
   int in = v ? 1 : 0, out = 0;
+  watchdog::Wait w("MPI_Allreduce");
   DVHPC_CHECK_MPI(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, comm_));
   return out != 0;
 }
 
 std::vector<double> Comm::allgather(double v) const {
   std::vector<double> out(size_);
+  watchdog::Wait w("MPI_Allgather");
   DVHPC_CHECK_MPI(MPI_Allgather(&v, 1, MPI_DOUBLE, out.data(), 1, MPI_DOUBLE, comm_));
   return out;
 }
 
 std::vector<int64_t> Comm::allgather(int64_t v) const {
   std::vector<int64_t> out(size_);
+  watchdog::Wait w("MPI_Allgather");
   DVHPC_CHECK_MPI(MPI_Allgather(&v, 1, MPI_INT64_T, out.data(), 1, MPI_INT64_T, comm_));
   return out;
 }
@@ -143,6 +163,7 @@ std::vector<int64_t> Comm::allgatherv(const std::vector<int64_t>& v) const {
     total += counts[r];
   }
   std::vector<int64_t> out(static_cast<size_t>(total));
+  watchdog::Wait w("MPI_Allgatherv");
   DVHPC_CHECK_MPI(MPI_Allgatherv(v.data(), static_cast<int>(v.size()), MPI_INT64_T, out.data(), c.data(), d.data(),
                                  MPI_INT64_T, comm_));
   return out;
@@ -150,10 +171,12 @@ std::vector<int64_t> Comm::allgatherv(const std::vector<int64_t>& v) const {
 
 std::string Comm::broadcast(const std::string& s, int root) const {
   int64_t n = static_cast<int64_t>(s.size());
+  watchdog::Wait w("MPI_Bcast");
   DVHPC_CHECK_MPI(MPI_Bcast(&n, 1, MPI_INT64_T, root, comm_));
   std::string out = rank_ == root ? s : std::string(static_cast<size_t>(n), '\0');
   for (int64_t off = 0; off < n; off += kMaxPiece) {
     const int piece = static_cast<int>(std::min(kMaxPiece, n - off));
+    watchdog::Wait w("MPI_Bcast");
     DVHPC_CHECK_MPI(MPI_Bcast(out.data() + off, piece, MPI_CHAR, root, comm_));
   }
   return out;
@@ -164,6 +187,7 @@ std::vector<std::string> Comm::gather(const std::string& s, int root) const {
   // pieces: no int count or int displacement anywhere.
   int64_t n = static_cast<int64_t>(s.size());
   std::vector<int64_t> sizes(rank_ == root ? size_ : 0);
+  watchdog::Wait w("MPI_Gather");
   DVHPC_CHECK_MPI(MPI_Gather(&n, 1, MPI_INT64_T, sizes.data(), 1, MPI_INT64_T, root, comm_));
   std::vector<std::string> out;
   constexpr int kTag = 7301;
@@ -177,12 +201,14 @@ std::vector<std::string> Comm::gather(const std::string& s, int root) const {
       out[r].resize(static_cast<size_t>(sizes[r]));
       for (int64_t off = 0; off < sizes[r]; off += kMaxPiece) {
         const int piece = static_cast<int>(std::min(kMaxPiece, sizes[r] - off));
+        watchdog::Wait w("MPI_Recv (gather)");
         DVHPC_CHECK_MPI(MPI_Recv(out[r].data() + off, piece, MPI_CHAR, r, kTag, comm_, MPI_STATUS_IGNORE));
       }
     }
   } else {
     for (int64_t off = 0; off < n; off += kMaxPiece) {
       const int piece = static_cast<int>(std::min(kMaxPiece, n - off));
+      watchdog::Wait w("MPI_Send (gather)");
       DVHPC_CHECK_MPI(MPI_Send(s.data() + off, piece, MPI_CHAR, root, kTag, comm_));
     }
   }
@@ -191,6 +217,7 @@ std::vector<std::string> Comm::gather(const std::string& s, int root) const {
 
 void Comm::agree_or_throw(const std::string& local_error, ErrorKind kind) const {
   int mine = local_error.empty() ? size_ : rank_, first = size_;
+  watchdog::Wait w("MPI_Allreduce");
   DVHPC_CHECK_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm_));
   if (first == size_) return;
   std::string msg = broadcast(local_error, first);
@@ -199,12 +226,22 @@ void Comm::agree_or_throw(const std::string& local_error, ErrorKind kind) const 
 }
 
 void Comm::abort_with(const std::string& msg, int code) const {
-  if (size_ > 1)
+  // The step this rank was at ("train step 12"), so that the failing rank's
+  // line can be matched with the others' "stopped by the launcher at ..." lines.
+  const std::string phase = watchdog::phase();
+  if (size_ > 1 && !phase.empty())
+    std::fprintf(stderr, "dvhpc: error (rank %d of %d): %s (at %s)\n", rank_, size_, msg.c_str(), phase.c_str());
+  else if (size_ > 1)
     std::fprintf(stderr, "dvhpc: error (rank %d of %d): %s\n", rank_, size_, msg.c_str());
   else
     std::fprintf(stderr, "dvhpc: error: %s\n", msg.c_str());
   std::fflush(stderr);
-  if (size_ > 1) MPI_Abort(comm_, code);
+  if (size_ > 1) {
+    // This rank's message is printed; the launcher's SIGTERM that follows
+    // MPI_Abort must not add a "stopped by the launcher" line for it too.
+    std::signal(SIGTERM, SIG_DFL);
+    MPI_Abort(comm_, code);
+  }
   // Single process: a clean exit keeps the exit code meaningful.
   MPI_Finalize();
   std::exit(code);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <sstream>
 
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/log.hpp"
 
@@ -25,15 +27,19 @@ double StageTimes::get(const std::string& stage) const {
 }
 
 ScopedStage::ScopedStage(StageTimes& times, std::string stage)
-    : times_(times), stage_(std::move(stage)), previous_stage_(log::stage()),
+    : times_(times), stage_(std::move(stage)), previous_stage_(log::stage()), previous_phase_(watchdog::phase()),
       start_(std::chrono::steady_clock::now()) {
   log::set_stage(stage_);
+  watchdog::set_phase(stage_);  // named by the collective watchdog and abort_with
 }
 
 ScopedStage::~ScopedStage() {
   std::chrono::duration<double> dt = std::chrono::steady_clock::now() - start_;
   times_.add(stage_, dt.count());
   log::set_stage(previous_stage_);
+  // While an exception unwinds, keep the phase where it was thrown: main()'s
+  // abort_with names it ("... (at train step 12)").
+  if (std::uncaught_exceptions() == 0) watchdog::set_phase(previous_phase_);
 }
 
 std::vector<StageReportRow> gather_stage_report(const Comm& comm, const StageTimes& local) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 
@@ -82,7 +83,11 @@ void write_pieces(const Comm& comm, const std::string& path, const std::string& 
                   const PieceReader& read, const std::string& tail) {
   const int64_t head_size = comm.allgather(static_cast<int64_t>(head.size()))[0];
   MPI_File fh;
-  int rc = MPI_File_open(comm.raw(), path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+  int rc;
+  {
+    watchdog::Wait w("MPI_File_open");  // collective
+    rc = MPI_File_open(comm.raw(), path.c_str(), MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+  }
   // MPI_File_open is collective and returns the same outcome on every rank.
   if (rc != MPI_SUCCESS)
     throw Error::on_all_ranks(ErrorKind::Output, "cannot create '" + path + "': " + mpi_error_string(rc) +
@@ -108,7 +113,10 @@ void write_pieces(const Comm& comm, const std::string& path, const std::string& 
   } catch (const std::exception& e) {
     error = e.what();
   }
-  rc = MPI_File_close(&fh);
+  {
+    watchdog::Wait w("MPI_File_close");  // collective
+    rc = MPI_File_close(&fh);
+  }
   if (error.empty() && rc != MPI_SUCCESS) error = "closing '" + path + "' failed: " + mpi_error_string(rc);
   comm.agree_or_throw(error, ErrorKind::Output);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 
@@ -42,9 +43,11 @@ class MpiReducer final : public GradientReducer {
         for (int64_t k = 0; k < g.numel(); ++k) staging_[off + static_cast<size_t>(k)] = src[k] * scale;
         off += static_cast<size_t>(g.numel());
       }
-      if (comm_.size() > 1)
+      if (comm_.size() > 1) {
+        watchdog::Wait w("MPI_Allreduce (gradients)");
         DVHPC_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, staging_.data(), static_cast<int>(n), MPI_FLOAT,
                                       MPI_SUM, comm_.raw()));
+      }
       off = 0;
       for (size_t i : b) {
         nn::Tensor& g = params_[i]->grad;

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/log.hpp"
@@ -35,12 +38,35 @@ void average_buffers(const Comm& comm, nn::Model& m) {
   for (nn::Param* b : m.buffers()) {
     std::vector<float> h(static_cast<size_t>(b->value.numel()));
     be.download(b->value, h.data());
+    watchdog::Wait w("MPI_Allreduce (batch-norm statistics)");
     DVHPC_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, h.data(), static_cast<int>(h.size()), MPI_FLOAT, MPI_SUM,
                                   comm.raw()));
     for (float& v : h) v /= static_cast<float>(comm.size());
     be.upload(h.data(), b->value);
   }
 }
+
+// Fault injection for tests/cli/train_failures.sh, read once: on rank
+// DVHPC_FAULT_RANK (default: the last rank), at training step N (1-based)
+//   DVHPC_FAULT_HANG_AT_STEP=N   the rank stops for good (a deadlock, a stuck disk)
+//   DVHPC_FAULT_THROW_AT_STEP=N  the rank throws, as a failed read would
+// while the other ranks go on into the step's gradient allreduce.
+struct FaultPlan {
+  int64_t hang_at = -1, throw_at = -1;
+  explicit FaultPlan(const Comm& comm) {
+    const char* r = std::getenv("DVHPC_FAULT_RANK");
+    if ((r ? std::atoi(r) : comm.size() - 1) != comm.rank()) return;
+    if (const char* h = std::getenv("DVHPC_FAULT_HANG_AT_STEP")) hang_at = std::atoll(h);
+    if (const char* t = std::getenv("DVHPC_FAULT_THROW_AT_STEP")) throw_at = std::atoll(t);
+  }
+  void at_step(int64_t step) const {
+    if (step == hang_at)
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+    if (step == throw_at)
+      throw Error(ErrorKind::Input, "DVHPC_FAULT_THROW_AT_STEP: injected failure in training step " +
+                                        std::to_string(step));
+  }
+};
 
 }  // namespace
 
@@ -79,6 +105,11 @@ float Trainer::learning_rate_at(int64_t step) const {
 }
 
 float Trainer::train_step(const std::vector<int64_t>& batch) {
+  static const FaultPlan faults(comm_);
+  // Named by the watchdog and by abort_with if this step fails or hangs.
+  const int64_t step = state_.step + 1;
+  watchdog::set_phase("train step " + std::to_string(step) + " (epoch " + std::to_string(state_.epoch + 1) + ")");
+  faults.at_step(step);
   const auto [b, e] = rank_slice(static_cast<int64_t>(batch.size()), comm_.rank(), comm_.size());
   std::vector<int64_t> mine(batch.begin() + b, batch.begin() + e);
   const nn::Shape ex = data_.example_shape();
@@ -100,6 +131,7 @@ float Trainer::train_step(const std::vector<int64_t>& batch) {
 }
 
 EpochMetrics Trainer::validate() {
+  watchdog::set_phase("validation after epoch " + std::to_string(state_.epoch + 1));
   EpochMetrics m;
   const auto [b, e] = rank_slice(static_cast<int64_t>(val_idx_.size()), comm_.rank(), comm_.size());
   const nn::Shape ex = data_.example_shape();
@@ -127,6 +159,7 @@ EpochMetrics Trainer::validate() {
       if (y >= 0 && y < 3 && pred < 3) sums[1 + 3 * y + pred] += 1;
     }
   }
+  watchdog::Wait w("MPI_Allreduce (validation metrics)");
   DVHPC_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, sums.data(), static_cast<int>(sums.size()), MPI_DOUBLE,
                                 MPI_SUM, comm_.raw()));
   double n = 0, correct = 0;
