@@ -53,4 +53,4 @@ for key, t in truth.items():
             nonref_truth += 1
             nonref_right += td == cd
 fp = sum(1 for k, c in calls.items() if k not in truth and any(d for d in c if d))
-print(f"nrc={agree / max(both, 1):.4f} recall={nonref_right / max(nonref_truth, 1):.4f} fp_sites={fp}")
+print(f"nrc={agree / max(both, 1):.5f} recall={nonref_right / max(nonref_truth, 1):.5f} fp_sites={fp}")

@@ -1,5 +1,6 @@
 #include "gvcf_reader.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "dvhpc/error.hpp"
@@ -54,8 +55,22 @@ std::vector<std::pair<std::string, int64_t>> GvcfReader::contigs() const {
   return out;
 }
 
-std::vector<GvcfRecord> GvcfReader::fetch(const Region& r) {
-  std::vector<GvcfRecord> out;
+void SampleRecords::add(GvcfRecord&& r) {
+  if (r.block) {
+    blocks.push_back(GvcfBlock{r.pos, r.end, r.block_pl});
+  } else {
+    longest_ref = std::max(longest_ref, r.end - r.pos);
+    sites.push_back(std::move(r));
+  }
+}
+
+void SampleRecords::shrink() {
+  sites.shrink_to_fit();
+  blocks.shrink_to_fit();
+}
+
+SampleRecords GvcfReader::fetch(const Region& r) {
+  SampleRecords out;
   const int tid = tbx_name2id(tbx_, r.contig.c_str());
   if (tid < 0) return out;  // no record on this contig
   hts_itr_t* itr = tbx_itr_queryi(tbx_, tid, r.begin, r.end);
@@ -94,14 +109,21 @@ std::vector<GvcfRecord> GvcfReader::fetch(const Region& r) {
     }
     if (bcf_get_format_int32(hdr_, rec_, "GQ", &gq_, &ngq_) >= 1 && gq_[0] != bcf_int32_missing) g.gq = gq_[0];
     const int npl = bcf_get_format_int32(hdr_, rec_, "PL", &pl_, &npl_);
-    for (int i = 0; i < npl; ++i) g.pl.push_back(pl_[i] == bcf_int32_missing || pl_[i] == bcf_int32_vector_end ? 0 : pl_[i]);
-    out.push_back(std::move(g));
+    auto pl_at = [&](int i) { return pl_[i] == bcf_int32_missing || pl_[i] == bcf_int32_vector_end ? 0 : pl_[i]; };
+    if (g.block) {
+      // Without PLs a block says 0/0 with its GQ: 0, GQ, 2 GQ.
+      g.block_pl = npl >= 3 ? std::array<int, 3>{pl_at(0), pl_at(1), pl_at(2)} : std::array<int, 3>{0, g.gq, 2 * g.gq};
+    } else {
+      for (int i = 0; i < npl; ++i) g.pl.push_back(pl_at(i));
+    }
+    out.add(std::move(g));
   }
   free(line.s);
   hts_itr_destroy(itr);
   hts_close(fp_);
   fp_ = nullptr;
   if (rc < -1) throw Error(ErrorKind::Input, "'" + path_ + "' is truncated or malformed near " + r.to_string());
+  out.shrink();  // held for the region with every other sample's: no doubling slack
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <htslib/tbx.h>
 #include <htslib/vcf.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,7 +31,26 @@ struct GvcfRecord {
   int star = -1;                     // allele index of <*> (-1: none)
   int a1 = -1, a2 = -1;              // GT (-1: missing)
   int gq = 0;
-  std::vector<int> pl;               // VCF order over all alleles, <*> included
+  std::vector<int> pl;               // VCF order over all alleles, <*> included (site records)
+  std::array<int, 3> block_pl{0, 0, 0};  // a block's 0/0, 0/<*>, <*>/<*> PLs
+};
+
+// A reference block as held for joint genotyping: 32 bytes and no heap
+// memory (blocks are most records, and a region's records of every sample
+// are held at once).
+struct GvcfBlock {
+  int64_t pos = 0, end = 0;
+  std::array<int, 3> pl{0, 0, 0};
+};
+
+// One sample's records of a region, site records and blocks apart, each in
+// position order (blocks never overlap).
+struct SampleRecords {
+  std::vector<GvcfRecord> sites;
+  std::vector<GvcfBlock> blocks;
+  int64_t longest_ref = 1;  // of the site records: how far back one can span a position
+  void add(GvcfRecord&& r);
+  void shrink();  // drops growth slack once the region is read
 };
 
 class GvcfReader {
@@ -44,8 +64,8 @@ class GvcfReader {
   const std::string& sample() const { return sample_; }
   // Contig names and lengths from the header's ##contig lines.
   std::vector<std::pair<std::string, int64_t>> contigs() const;
-  // Records overlapping `r`, in file order. Throws Error(Input) naming the file.
-  std::vector<GvcfRecord> fetch(const Region& r);
+  // Records overlapping `r`. Throws Error(Input) naming the file.
+  SampleRecords fetch(const Region& r);
 
  private:
   void close();

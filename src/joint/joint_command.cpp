@@ -107,15 +107,15 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
     SpillWriter spill(spill_path);
     Progress progress("joint", last - first, "regions", comm.is_root() && cfg.progress);
     for (int64_t k = first; k < last; ++k) {
-      std::vector<std::vector<GvcfRecord>> records;
+      std::vector<SampleRecords> records;
       {
         ScopedStage st(ctx.times, "fetch");
         for (auto& r : readers) records.push_back(r->fetch(regions[static_cast<size_t>(k)]));
       }
       ScopedStage st(ctx.times, "genotype");
-      const std::vector<JointSite> sites = joint_genotype(regions[static_cast<size_t>(k)], records);
       std::string text;
-      for (const auto& s : sites) {
+      int64_t rows = 0;
+      joint_genotype(regions[static_cast<size_t>(k)], records, [&](const JointSite& s) {
         text += joint_vcf_record(s);
         std::string alts;
         for (const auto& a : s.alts) alts += (alts.empty() ? "" : ",") + a;
@@ -125,12 +125,13 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
         uint8_t* row = m.add_variant(-1, std::move(v));
         for (size_t j = 0; j < names.size(); ++j)
           set_code(row, static_cast<int64_t>(j), s.a1[j] < 0 ? gcode::kMissing : code_of((s.a1[j] > 0) + (s.a2[j] > 0)));
-      }
+        ++rows;
+      });
       keys.push_back(k);
       const std::string piece = format.compress_block(text);
       spill.add_bytes(std::to_string(k), piece);
       vcf_sizes.push_back(static_cast<int64_t>(piece.size()));
-      row_counts.push_back(static_cast<int64_t>(sites.size()));
+      row_counts.push_back(rows);
       progress.tick();
     }
     progress.finish();

@@ -14,24 +14,25 @@ constexpr int kEmIterations = 20;
 
 // What sample j's records say about position `pos`: its site record there,
 // the reference block covering it, or a site record that starts before it
-// and spans it (a deletion or longer REF). Records are in position order and
-// blocks never overlap, so all three are among the records starting at or
-// before pos, found by binary search and a short walk back to the first block.
+// and spans it (a deletion or longer REF): binary searches, and a walk back
+// over the site records no longer than the sample's longest REF.
 struct AtPos {
   const GvcfRecord* at = nullptr;
-  const GvcfRecord* block = nullptr;
+  const GvcfBlock* block = nullptr;
   const GvcfRecord* span = nullptr;
 };
 
-AtPos locate(const std::vector<GvcfRecord>& recs, int64_t pos) {
+AtPos locate(const SampleRecords& recs, int64_t pos) {
   AtPos f;
-  auto it = std::upper_bound(recs.begin(), recs.end(), pos, [](int64_t p, const GvcfRecord& r) { return p < r.pos; });
-  for (int steps = 0; it != recs.begin() && steps < 64; ++steps) {
+  const auto& b = recs.blocks;
+  auto bi = std::upper_bound(b.begin(), b.end(), pos, [](int64_t p, const GvcfBlock& r) { return p < r.pos; });
+  if (bi != b.begin() && std::prev(bi)->end > pos) f.block = &*std::prev(bi);
+  // Site records starting at or before pos, back as far as the longest REF reaches.
+  const auto& s = recs.sites;
+  auto it = std::upper_bound(s.begin(), s.end(), pos, [](int64_t p, const GvcfRecord& r) { return p < r.pos; });
+  while (it != s.begin()) {
     const GvcfRecord& r = *--it;
-    if (r.block) {  // the last block starting before pos: covers it or none does
-      if (pos < r.end) f.block = &r;
-      break;
-    }
+    if (r.pos + recs.longest_ref <= pos) break;
     if (r.pos == pos) {
       if (!f.at) f.at = &r;
     } else if (r.end > pos && !f.span) {
@@ -105,10 +106,7 @@ std::vector<double> sample_likelihoods(const AtPos& f, int64_t pos, const std::s
         if (v < 0) v = 999;
       }
   } else if (f.block) {
-    const GvcfRecord* block = f.block;
-    const int gq = std::max(block->gq, 0);
-    const int p0 = block->pl.size() >= 3 ? block->pl[0] : 0, p1 = block->pl.size() >= 3 ? block->pl[1] : gq,
-              p2 = block->pl.size() >= 3 ? block->pl[2] : 2 * gq;
+    const int p0 = f.block->pl[0], p1 = f.block->pl[1], p2 = f.block->pl[2];
     for (int b = 0; b < n; ++b)
       for (int a = 0; a <= b; ++a) pl[static_cast<size_t>(genotype_index(a, b))] = a == 0 ? (b == 0 ? p0 : p1) : p2;
   } else {
@@ -132,7 +130,14 @@ int JointSite::ac_total() const {
   return ac;
 }
 
-std::vector<JointSite> joint_genotype(const Region& region, const std::vector<std::vector<GvcfRecord>>& records) {
+std::vector<JointSite> joint_genotype(const Region& region, const std::vector<SampleRecords>& records) {
+  std::vector<JointSite> out;
+  joint_genotype(region, records, [&](const JointSite& s) { out.push_back(s); });
+  return out;
+}
+
+void joint_genotype(const Region& region, const std::vector<SampleRecords>& records,
+                    const std::function<void(const JointSite&)>& emit) {
   const size_t ns = records.size();
   // 1. Sites and their unified alleles.
   struct Alleles {
@@ -141,16 +146,15 @@ std::vector<JointSite> joint_genotype(const Region& region, const std::vector<st
   };
   std::map<int64_t, Alleles> at;
   for (const auto& recs : records)
-    for (const auto& r : recs) {
-      if (r.block || r.pos < region.begin || r.pos >= region.end) continue;
+    for (const auto& r : recs.sites) {
+      if (r.pos < region.begin || r.pos >= region.end) continue;
       for (int a : {r.a1, r.a2})
         if (a > 0 && a != r.star && static_cast<size_t>(a) <= r.alts.size())
           at[r.pos].called.emplace_back(r.ref, r.alts[static_cast<size_t>(a - 1)]);
     }
   for (const auto& recs : records)
-    for (const auto& r : recs)
-      if (!r.block && at.count(r.pos) && r.ref.size() > at[r.pos].ref.size()) at[r.pos].ref = r.ref;
-  std::vector<JointSite> out;
+    for (const auto& r : recs.sites)
+      if (at.count(r.pos) && r.ref.size() > at[r.pos].ref.size()) at[r.pos].ref = r.ref;
   for (auto& [pos, al] : at) {
     JointSite s;
     s.contig = region.contig;
@@ -226,9 +230,8 @@ std::vector<JointSite> joint_genotype(const Region& region, const std::vector<st
     }
     s.qual = std::min(9999.0, -10.0 * log_all_ref);
     if (s.ac_total() == 0) continue;  // every sample hom-ref after pooling
-    out.push_back(std::move(s));
+    emit(s);
   }
-  return out;
 }
 
 std::vector<std::string> joint_vcf_header() {

@@ -21,6 +21,7 @@
 //     AC, AN, AF and CR (call rate: samples with data / all).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,9 +40,14 @@ struct JointSite {
   int ac_total() const;
 };
 
-// records[j]: sample j's records overlapping the region (file order).
-// Sites whose position lies in [region.begin, region.end).
-std::vector<JointSite> joint_genotype(const Region& region, const std::vector<std::vector<GvcfRecord>>& records);
+// records[j]: sample j's records overlapping the region. Each site whose
+// position lies in [region.begin, region.end) is handed to `emit` as soon as
+// it is genotyped (in position order), so a region's sites x samples are
+// never held at once.
+void joint_genotype(const Region& region, const std::vector<SampleRecords>& records,
+                    const std::function<void(const JointSite&)>& emit);
+// The same, collected (tests).
+std::vector<JointSite> joint_genotype(const Region& region, const std::vector<SampleRecords>& records);
 
 // VCF header lines (INFO/FORMAT) of the joint VCF, and one site's record.
 std::vector<std::string> joint_vcf_header();

@@ -30,16 +30,21 @@ GvcfRecord block(int64_t begin, int64_t end, int gq) {
   r.star = 1;
   r.a1 = r.a2 = 0;
   r.gq = gq;
-  r.pl = {0, gq, 2 * gq};
+  r.block_pl = {0, gq, 2 * gq};
   return r;
+}
+SampleRecords records(std::vector<GvcfRecord> v) {
+  SampleRecords out;
+  for (auto& r : v) out.add(std::move(r));
+  return out;
 }
 }  // namespace
 
 TEST_CASE("joint genotyping unifies alleles and maps likelihoods") {
-  std::vector<std::vector<GvcfRecord>> recs(4);
-  recs[0] = {block(50, 100, 30), site(100, "AC", "A", 0, 1, {30, 0, 40, 50, 45, 90}), block(102, 300, 30)};
-  recs[1] = {site(100, "A", "G", 1, 1, {60, 30, 0, 70, 40, 80}), block(101, 300, 30)};
-  recs[2] = {block(90, 200, 40)};
+  std::vector<SampleRecords> recs(4);
+  recs[0] = records({block(50, 100, 30), site(100, "AC", "A", 0, 1, {30, 0, 40, 50, 45, 90}), block(102, 300, 30)});
+  recs[1] = records({site(100, "A", "G", 1, 1, {60, 30, 0, 70, 40, 80}), block(101, 300, 30)});
+  recs[2] = records({block(90, 200, 40)});
   // recs[3]: no data at all
   const auto sites = joint_genotype(Region{"chr1", 0, 1000}, recs);
   REQUIRE(sites.size() == 1);
@@ -64,9 +69,9 @@ TEST_CASE("joint genotyping unifies alleles and maps likelihoods") {
 }
 
 TEST_CASE("joint genotyping drops sites nobody carries after pooling and sites outside the region") {
-  std::vector<std::vector<GvcfRecord>> recs(2);
-  recs[0] = {site(10, "A", "T", 0, 1, {20, 0, 60})};  // a weak het at 10
-  recs[1] = {site(2000, "A", "T", 1, 1, {90, 60, 0})};
+  std::vector<SampleRecords> recs(2);
+  recs[0] = records({site(10, "A", "T", 0, 1, {20, 0, 60})});  // a weak het at 10
+  recs[1] = records({site(2000, "A", "T", 1, 1, {90, 60, 0})});
   const auto sites = joint_genotype(Region{"chr1", 0, 1000}, recs);
   REQUIRE(sites.size() == 1);  // the site at 2000 belongs to another region
   CHECK(sites[0].pos == 10);
@@ -77,10 +82,10 @@ TEST_CASE("joint genotyping drops sites nobody carries after pooling and sites o
 // allele there (not missing), its likelihoods projected from the deletion
 // record: the deleting allele -> *, REF -> REF, its <*> -> the SNV's ALT.
 TEST_CASE("joint genotyping gives a spanning deletion the * allele") {
-  std::vector<std::vector<GvcfRecord>> recs(3);
-  recs[0] = {block(50, 100, 30), site(100, "ACGT", "A", 0, 1, {40, 0, 50, 60, 45, 99}), block(104, 300, 30)};
-  recs[1] = {block(50, 102, 30), site(102, "G", "T", 0, 1, {30, 0, 40, 50, 45, 90}), block(103, 300, 30)};
-  recs[2] = {block(90, 200, 40)};
+  std::vector<SampleRecords> recs(3);
+  recs[0] = records({block(50, 100, 30), site(100, "ACGT", "A", 0, 1, {40, 0, 50, 60, 45, 99}), block(104, 300, 30)});
+  recs[1] = records({block(50, 102, 30), site(102, "G", "T", 0, 1, {30, 0, 40, 50, 45, 90}), block(103, 300, 30)});
+  recs[2] = records({block(90, 200, 40)});
   const auto sites = joint_genotype(Region{"chr1", 0, 1000}, recs);
   REQUIRE(sites.size() == 2);
   const JointSite& d = sites[0];
@@ -98,7 +103,7 @@ TEST_CASE("joint genotyping gives a spanning deletion the * allele") {
   CHECK((s.a1[2] == 0 && s.a2[2] == 0));
   CHECK(joint_vcf_record(s).find("chr1\t103\t.\tG\tT,*\t") == 0);
   // Sample 0 hom-ref at the deletion: no *, and its PLs still come from the record.
-  recs[0][1].a2 = 0;
+  recs[0].sites[0].a2 = 0;
   const auto again = joint_genotype(Region{"chr1", 0, 1000}, recs);
   REQUIRE(again.size() == 1);
   CHECK(again[0].alts == std::vector<std::string>{"T"});
