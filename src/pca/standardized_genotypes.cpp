@@ -30,7 +30,8 @@ std::vector<std::array<int64_t, 4>> count_codes(const GenotypeMatrix& m) {
   return out;
 }
 
-StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min_maf) : m_(m) {
+StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min_maf, bool scale)
+    : m_(m), scaled_(scale) {
   const auto counts = count_codes(m);
   for (int64_t i = 0; i < m.local_variants(); ++i) {
     const auto& c = counts[static_cast<size_t>(i)];
@@ -45,7 +46,7 @@ StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min
       ++low_maf_;
       continue;
     }
-    const double s = std::sqrt(2.0 * p * (1.0 - p));
+    const double s = scale ? std::sqrt(2.0 * p * (1.0 - p)) : 1.0;
     keep_.push_back(i);
     freq_.push_back(p);
     lut_.push_back(static_cast<float>((2.0 - 2.0 * p) / s));
