@@ -14,10 +14,10 @@ namespace dvhpc::gp {
 
 Gblup::Gblup(const Comm& comm, const StandardizedGenotypes& x, Shrinkage how)
     : comm_(comm), x_(x), how_(how), n_(x.cols()) {
-  // float products per tile (oneDNN sgemm), summed in double over ranks.
-  std::vector<float> g(static_cast<size_t>(n_ * n_), 0.0f);
-  x.gram_samples(g.data());
-  k_.assign(g.begin(), g.end());
+  // Products in double: with float ones (1e-7) the chosen lambda and the
+  // predictions moved by 1e-6 between rank counts.
+  k_.assign(static_cast<size_t>(n_ * n_), 0.0);
+  x.gram_samples(k_.data());
   comm.allreduce_sum(k_.data(), static_cast<int64_t>(k_.size()));
 }
 

@@ -3,6 +3,7 @@
 // cross-validation of every model in gp.models on every trait, fits each
 // model once more on all samples with a value, and writes the files of
 // gp_outputs.hpp. With gp.predict_from, a saved fit predicts gp.genotypes.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -180,6 +181,8 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
   std::vector<std::string> names;
   for (const auto& name : gc.models) {
     if (name == "ensemble") continue;
+    // A new model (mlp, gcn) is one more branch here and a name in validate.cpp.
+    DVHPC_ASSERT(name == "gblup", "model '" + name + "' passed validation but has no implementation");
     ScopedStage st(ctx.times, "relationship");
     models.push_back(std::make_unique<Gblup>(comm, *x, gc.shrinkage == "reml" ? Shrinkage::Reml : Shrinkage::Loo));
     names.push_back(name);

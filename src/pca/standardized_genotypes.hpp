@@ -44,6 +44,10 @@ class StandardizedGenotypes {
   void multiply(const float* q, int l, float* y, int64_t ldy, float* z) const;
   // g += X^T X [cols, cols] (row-major; the exact method's relationship matrix).
   void gram_samples(float* g) const;
+  // g = X^T X [cols, cols] with the products in double (BLAS dsyrk): sums
+  // over any split of the rows (ranks) then agree to double rounding, which
+  // genomic prediction needs for 1-rank = N-rank results.
+  void gram_samples(double* g) const;
 
  private:
   int64_t tile_rows() const;

@@ -21,9 +21,10 @@ np2() { mpirun -np 2 --oversubscribe "$bin" "$@" --set threads=1; }
 
 printf 'progress: false\nlog_level: warn\nsimulate:\n  kind: genotypes\n  samples: 400\n  variants: 3000\n  populations: 2\n  fst: 0.02\n  missing_rate: 0.01\n  genotype_formats: [plink, h5]\n' > sim.yaml
 "$bin" simulate sim.yaml --set output=s || fail "simulate exited $?"
-$check pheno s 0.6 3 s.pheno || fail "making phenotypes"
+$check pheno s 0.8 3 s.pheno || fail "making phenotypes"
 $check folds s.fam 5 1 s.folds || fail "making folds"
-printf 'progress: false\nlog_level: warn\ngp:\n  genotypes: s\n  phenotypes: s.pheno\n  folds_file: s.folds\n' > gp.yaml
+printf 'progress: false\nlog_level: warn\ngp:\n  genotypes: s\n  phenotypes: s.pheno\n' > drawn.yaml
+{ cat drawn.yaml; printf '  folds_file: s.folds\n'; } > gp.yaml
 
 # ---- 1 vs 2 ranks, PLINK vs HDF5
 "$bin" gp gp.yaml --set output=r1 --set log_level=info 2> r1.log || { fail "gp (1 rank) exited $?"; cat r1.log; }
@@ -38,9 +39,11 @@ def rows(p): return [l.split('\t') for l in open(p).read().splitlines()[1:]]
 for suffix, first in (('.gp.tsv', 3), ('.gp.predictions.tsv', 4)):
     x, y = rows(a + suffix), rows(b + suffix)
     assert len(x) == len(y) and all(r[:first] == s[:first] for r, s in zip(x, y)), suffix
-    u = np.array([[float(v) for v in r[first:] if v != 'NA'] for r in x])
-    v = np.array([[float(v) for v in r[first:] if v != 'NA'] for r in y])
-    assert np.allclose(u, v, rtol=1e-5, atol=1e-6), (suffix, np.abs(u - v).max())
+    u = np.array([[float(v.replace('NA', 'nan')) for v in r[first:]] for r in x])
+    v = np.array([[float(v.replace('NA', 'nan')) for v in r[first:]] for r in y])
+    # lambda is the optimum of a criterion that is flat there, so it (and the
+    # predictions) are determined to ~sqrt(machine epsilon), not to the last bit.
+    assert np.allclose(u, v, rtol=1e-5, atol=1e-6 * np.nanstd(u), equal_nan=True), (suffix, np.nanmax(np.abs(u - v)))
 EOF
 done
 [ "$(grep -c $'\tmean\t' r1.gp.tsv)" = 4 ] && [ "$(wc -l < r1.gp.tsv)" = 25 ] && ok "PREFIX.gp.tsv: 5 folds + mean for 2 traits x 2 models" || fail "gp.tsv rows: $(wc -l < r1.gp.tsv)"
@@ -53,7 +56,8 @@ $check same s s.pheno s.folds r1 && ok "REML: out-of-fold predictions = sklearn 
 $check same s s.pheno s.folds loo && ok "LOO: out-of-fold predictions = sklearn Ridge at the same lambda" || fail "LOO predictions differ from sklearn Ridge"
 $check ridgecv s s.pheno s.folds r1 0.01 && ok "REML accuracy >= RidgeCV - 0.01 on every trait" || fail "REML accuracy below RidgeCV"
 $check ridgecv s s.pheno s.folds loo 0.01 && ok "LOO accuracy >= RidgeCV - 0.01 on every trait" || fail "LOO accuracy below RidgeCV"
-awk '$1 == "t1" && $3 == "mean" && $2 == "gblup" {exit !($5 > 0.5)}' r1.gp.tsv && ok "t1 (h2 0.6) is predicted (r > 0.5)" || fail "t1 accuracy: $(grep -P 't1\tgblup\tmean' r1.gp.tsv)"
+# Expected r for h2 0.8, n 320, ~3,000 independent markers: sqrt(h2 n h2 / (n h2 + M)) = 0.29.
+awk '$1 == "t1" && $3 == "mean" && $2 == "gblup" {exit !($5 > 0.2)}' r1.gp.tsv && ok "t1 (h2 0.8) is predicted (r > 0.2)" || fail "t1 accuracy: $(grep -P 't1\tgblup\tmean' r1.gp.tsv)"
 awk '$3 != "mean" && $2 == "gblup" {g[$1 $3] = $5} $3 != "mean" && $2 == "ensemble" {if (g[$1 $3] != $5) bad = 1} END {exit bad}' r1.gp.tsv && ok "ensemble of gblup alone = gblup" || fail "ensemble differs from gblup"
 
 # ---- outputs and the saved fit
@@ -97,8 +101,8 @@ for t, trait in enumerate(traits):
 " && ok "predicted new samples = sklearn Ridge on all samples" || fail "predict_from values"
 
 # ---- drawn folds, standardised markers
-"$bin" gp gp.yaml --set gp.folds_file= --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d1 --set gp.plot=false || fail "drawn folds exited $?"
-np2 gp gp.yaml --set gp.folds_file= --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d2 --set gp.plot=false || fail "drawn folds (2 ranks) exited $?"
+"$bin" gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d1 --set gp.plot=false || fail "drawn folds exited $?"
+np2 gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d2 --set gp.plot=false || fail "drawn folds (2 ranks) exited $?"
 [ "$(cut -f4 d1.gp.predictions.tsv | tail -n +2 | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" = "100 100 100 100 " ] && ok "4 drawn folds of 100" || fail "drawn folds: $(cut -f4 d1.gp.predictions.tsv | sort | uniq -c | tr '\n' ' ')"
 cmp -s <(cut -f1-4 d1.gp.predictions.tsv) <(cut -f1-4 d2.gp.predictions.tsv) && ok "drawn folds identical at 1 and 2 ranks" || fail "drawn folds differ between rank counts"
 
