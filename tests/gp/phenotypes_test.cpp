@@ -64,7 +64,7 @@ TEST_CASE("phenotype table errors name the file, line and sample") {
                        doctest::Contains("belongs to several genotyped samples"), Error);
 }
 
-TEST_CASE("folds: drawn folds are balanced and seeded; fold tables are matched") {
+TEST_CASE("folds: drawn folds are balanced and seeded, fold tables are matched") {
   std::vector<bool> use(103, true);
   use[5] = use[50] = false;
   const auto f1 = random_folds(use, 5, 7), f2 = random_folds(use, 5, 7), f3 = random_folds(use, 5, 8);
