@@ -17,8 +17,12 @@
 namespace dvhpc::gp {
 namespace {
 
+// `where`: "FILE:LINE" of the row at fault.
+[[noreturn]] void bad(const std::string& where, const std::string& msg) {
+  throw Error(ErrorKind::Input, where + ": " + msg);
+}
 [[noreturn]] void bad(const std::string& path, int64_t line, const std::string& msg) {
-  throw Error(ErrorKind::Input, path + ":" + std::to_string(line) + ": " + msg);
+  bad(path + ":" + std::to_string(line), msg);
 }
 
 // Genotype columns by (FID, IID) and by IID (-2: the IID is not unique).
@@ -32,15 +36,15 @@ class SampleIndex {
     }
   }
   // The column of a row's sample, or throws naming the row.
-  int64_t find(const std::string& path, int64_t line, const std::string* fid, const std::string& iid) const {
+  int64_t find(const std::string& where, const std::string* fid, const std::string& iid) const {
     if (fid) {
       if (auto it = by_pair_.find(*fid + '\t' + iid); it != by_pair_.end()) return it->second;
-      bad(path, line, "sample '" + *fid + " " + iid + "' (FID IID) is not in the genotypes");
+      bad(where, "sample '" + *fid + " " + iid + "' (FID IID) is not in the genotypes");
     }
     auto it = by_iid_.find(iid);
-    if (it == by_iid_.end()) bad(path, line, "sample IID '" + iid + "' is not in the genotypes");
+    if (it == by_iid_.end()) bad(where, "sample IID '" + iid + "' is not in the genotypes");
     if (it->second < 0)
-      bad(path, line, "IID '" + iid + "' belongs to several genotyped samples: add an FID column to the table");
+      bad(where, "IID '" + iid + "' belongs to several genotyped samples: add an FID column to the table");
     return it->second;
   }
 
@@ -69,6 +73,7 @@ Phenotypes read_phenotypes(const std::string& path, const std::vector<SampleId>&
   std::vector<std::string> header;
   while (header.empty() && std::getline(in, line)) {
     ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // tables saved on Windows
     std::istringstream f(line);
     for (std::string s; f >> s;) header.push_back(s);
   }
@@ -97,13 +102,14 @@ Phenotypes read_phenotypes(const std::string& path, const std::vector<SampleId>&
   std::vector<int64_t> seen_at(samples.size(), 0);
   while (std::getline(in, line)) {
     ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     std::istringstream f(line);
     std::vector<std::string> row;
     for (std::string s; f >> s;) row.push_back(s);
     if (row.empty()) continue;
     if (row.size() != header.size())
       bad(path, lineno, std::to_string(row.size()) + " fields, the header has " + std::to_string(header.size()));
-    const int64_t col = index.find(path, lineno, has_fid ? &row[0] : nullptr, row[first - 1]);
+    const int64_t col = index.find(path + ":" + std::to_string(lineno), has_fid ? &row[0] : nullptr, row[first - 1]);
     if (seen_at[static_cast<size_t>(col)] != 0)
       bad(path, lineno, "sample '" + row[first - 1] + "' appears twice (also line " +
                             std::to_string(seen_at[static_cast<size_t>(col)]) + ")");
@@ -127,7 +133,7 @@ std::vector<int> read_folds(const std::string& path, const std::vector<SampleId>
     if (end == value.c_str() || *end != '\0')
       throw Error(ErrorKind::Input, path + ": sample '" + id.fid + " " + id.iid + "': fold '" + value +
                                         "' is not an integer");
-    rows.emplace_back(index.find(path, line, &id.fid, id.iid), label);
+    rows.emplace_back(index.find(path + " (data row " + std::to_string(line) + ")", &id.fid, id.iid), label);
     labels.insert(label);
   }
   if (labels.size() < 2)

@@ -46,6 +46,8 @@ TEST_CASE("phenotype table: FID IID matching, NA, selected traits") {
   // IID-only tables match by IID.
   const Phenotypes by_iid = read_phenotypes(dir.write("q.txt", "IID t\nd 7\n"), samples(), {});
   CHECK(by_iid.values[0][3] == 7);
+  // Windows line ends.
+  CHECK(read_phenotypes(dir.write("r.txt", "FID IID t\r\nF1 b 2\r\n"), samples(), {}).values[0][1] == 2);
 }
 
 TEST_CASE("phenotype table errors name the file, line and sample") {
@@ -85,7 +87,7 @@ TEST_CASE("folds: drawn folds are balanced and seeded, fold tables are matched")
   CHECK_THROWS_WITH_AS(read_folds(dir.write("g.txt", "F1 a 1\nF1 b 1\n"), samples(), &k),
                        doctest::Contains("at least 2 folds"), Error);
   CHECK_THROWS_WITH_AS(read_folds(dir.write("h.txt", "F1 a 1\nF7 b 2\n"), samples(), &k),
-                       doctest::Contains("'F7 b' (FID IID) is not in the genotypes"), Error);
+                       doctest::Contains("h.txt (data row 2): sample 'F7 b' (FID IID) is not in the genotypes"), Error);
   CHECK_THROWS_WITH_AS(read_folds(dir.write("i.txt", "F1 a one\n"), samples(), &k),
                        doctest::Contains("is not an integer"), Error);
 }
