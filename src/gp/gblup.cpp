@@ -28,15 +28,35 @@ std::vector<double> Gblup::block(const std::vector<int64_t>& rows, const std::ve
   return b;
 }
 
+void Gblup::cover(const std::vector<int64_t>& samples) {
+  if (how_ != Shrinkage::Reml) return;
+  if (held_ && std::all_of(samples.begin(), samples.end(), [&](int64_t j) { return base_at_[static_cast<size_t>(j)] >= 0; }))
+    return;
+  base_ = samples;
+  std::sort(base_.begin(), base_.end());
+  base_.erase(std::unique(base_.begin(), base_.end()), base_.end());
+  base_at_.assign(static_cast<size_t>(n_), -1);
+  for (size_t i = 0; i < base_.size(); ++i) base_at_[static_cast<size_t>(base_[i])] = static_cast<int64_t>(i);
+  held_ = std::make_unique<HeldOutReml>(block(base_, base_), static_cast<int64_t>(base_.size()));
+}
+
 std::vector<RidgeFit> Gblup::solve(const FitTask& task) const {
+  std::vector<RidgeFit> fits;
+  if (how_ == Shrinkage::Reml) {
+    DVHPC_ASSERT(held_, "cover() before solve()");
+    std::vector<int64_t> pos;
+    for (int64_t j : task.train) pos.push_back(base_at_[static_cast<size_t>(j)]);
+    for (const auto& y : task.targets) fits.push_back(held_->fit(pos, y));
+    return fits;
+  }
   // One decomposition for every trait of the task.
   const KernelRidge kr(block(task.train, task.train), static_cast<int64_t>(task.train.size()));
-  std::vector<RidgeFit> fits;
   for (const auto& y : task.targets) fits.push_back(kr.fit(y, how_));
   return fits;
 }
 
 void Gblup::fit(const FitTask& task) {
+  cover(task.train);
   // Every rank solves the same problem (no communication); see run_tasks
   // for dealing many fits to ranks.
   fits_ = solve(task);
@@ -59,6 +79,12 @@ std::vector<double> Gblup::shrinkage() const {
 }
 
 std::vector<TaskResult> Gblup::run_tasks(const std::vector<FitTask>& tasks) {
+  std::vector<int64_t> all;
+  for (const auto& t : tasks) {
+    all.insert(all.end(), t.train.begin(), t.train.end());
+    all.insert(all.end(), t.test.begin(), t.test.end());
+  }
+  cover(all);  // every rank: one decomposition, then each rank its tasks
   // Largest training set first, each to the least loaded rank (cost ~ n^3).
   std::vector<size_t> order(tasks.size());
   std::iota(order.begin(), order.end(), 0);

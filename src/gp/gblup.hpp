@@ -6,15 +6,18 @@
 // mean-imputed. Each rank forms its own variants' part with the tiled
 // decode + sgemm of standardized_genotypes.hpp; the parts are summed over
 // ranks in double (MPI allreduce), so every rank holds all of K. From there
-// a training set costs one eigendecomposition of its block of K, so
-// cross-validation tasks are dealt whole to ranks (largest first, each to
-// the least loaded rank) and their results summed back; the outcome does
-// not depend on which rank ran a task.
+// lambda by REML: one eigendecomposition of K over all the samples of the
+// tasks serves every fold, trait and the final fit (held_out_reml.hpp); by
+// leave-one-out: one eigendecomposition of each training block
+// (kernel_ridge.hpp). Cross-validation tasks are dealt whole to ranks
+// (largest first, each to the least loaded rank) and their results summed
+// back; the outcome does not depend on which rank ran a task.
 #pragma once
 
 #include <memory>
 
 #include "gp_model.hpp"
+#include "held_out_reml.hpp"
 #include "kernel_ridge.hpp"
 
 namespace dvhpc {
@@ -41,6 +44,9 @@ class Gblup : public GpModel {
  private:
   // One task on this rank alone: its fits (one per trait).
   std::vector<RidgeFit> solve(const FitTask& task) const;
+  // Collective-free: makes held_ cover `samples` (REML only), reusing it
+  // when they are all in its base set. Every rank holds the same.
+  void cover(const std::vector<int64_t>& samples);
   // K rows `rows` x columns `cols` (genotype columns).
   std::vector<double> block(const std::vector<int64_t>& rows, const std::vector<int64_t>& cols) const;
 
@@ -49,6 +55,9 @@ class Gblup : public GpModel {
   Shrinkage how_;
   int64_t n_ = 0;
   std::vector<double> k_;
+  std::vector<int64_t> base_;     // genotype columns of held_'s base set, ascending
+  std::vector<int64_t> base_at_;  // position in base_ per genotype column, -1 if none
+  std::unique_ptr<HeldOutReml> held_;
   std::vector<int64_t> train_;  // the last fit
   std::vector<RidgeFit> fits_;
 };

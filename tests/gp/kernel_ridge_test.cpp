@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dvhpc/sim/rng.hpp"
+#include "src/gp/held_out_reml.hpp"
 #include "src/gp/kernel_ridge.hpp"
 
 using namespace dvhpc;
@@ -199,5 +200,43 @@ TEST_CASE("kernel ridge chooses the lambda that optimises its criterion") {
   for (double l : {reml.lambda, loo.lambda}) {
     CHECK(l > mean_eig * 1e-4);
     CHECK(l < mean_eig * 1e4);
+  }
+}
+
+TEST_CASE("held-out REML from the base set's decomposition equals decomposing the training block") {
+  for (auto [n, m] : {std::pair{50, 70}, std::pair{45, 15}}) {  // with and without a null space
+    CAPTURE(n);
+    const Problem p = make(n, m, 31u + static_cast<uint64_t>(n), 2.0);
+    const Mat k = gram(p.x, n, p.x, n, m);
+    const HeldOutReml held(k, n);
+    for (int skip : {0, 7}) {  // 0: nothing excluded (the final fit)
+      CAPTURE(skip);
+      std::vector<int64_t> train, test;
+      for (int i = 0; i < n; ++i) (skip && i % skip == 3 ? test : train).push_back(i);
+      const int nt = static_cast<int>(train.size());
+      Mat kt, ke;
+      std::vector<double> yt;
+      for (int64_t i : train) {
+        yt.push_back(p.y[static_cast<size_t>(i)]);
+        for (int64_t j : train) kt.push_back(k[static_cast<size_t>(i * n + j)]);
+      }
+      for (int64_t i : test)
+        for (int64_t j : train) ke.push_back(k[static_cast<size_t>(i * n + j)]);
+      const KernelRidge kr(kt, nt);
+      for (double lambda : {0.5, 20.0, 400.0}) {
+        CAPTURE(lambda);
+        double ll = 0;
+        const RidgeFit a = held.fit_at(train, yt, lambda, &ll), b = kr.fit_at(yt, lambda);
+        // REML up to the constant -1/2 log n_t (the contrasts' basis).
+        CHECK(ll + 0.5 * std::log(static_cast<double>(nt)) == doctest::Approx(kr.reml_loglik(kr.rotate(yt), lambda)).epsilon(1e-9));
+        const auto pa = KernelRidge::predict(a, kt.data(), nt, nt), pb = KernelRidge::predict(b, kt.data(), nt, nt);
+        for (int i = 0; i < nt; ++i) CHECK(pa[static_cast<size_t>(i)] == doctest::Approx(pb[static_cast<size_t>(i)]).epsilon(1e-9));
+        const int ne = static_cast<int>(test.size());
+        const auto qa = KernelRidge::predict(a, ke.data(), ne, nt), qb = KernelRidge::predict(b, ke.data(), ne, nt);
+        for (int i = 0; i < ne; ++i) CHECK(qa[static_cast<size_t>(i)] == doctest::Approx(qb[static_cast<size_t>(i)]).epsilon(1e-9));
+      }
+      const RidgeFit a = held.fit(train, yt), b = kr.fit(yt, Shrinkage::Reml);
+      CHECK(a.lambda == doctest::Approx(b.lambda).epsilon(3e-3));
+    }
   }
 }
