@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dvhpc/error.hpp"
+#include "lambda_search.hpp"
 
 extern "C" {
 void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
@@ -20,15 +21,12 @@ void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, c
 namespace dvhpc::gp {
 namespace {
 
-// The lambda search: 1 point per decade over scale * [1e-5, 1e5], then
-// golden-section search over the best point's neighbours (2 decades) to
-// 2 * 0.618^18 = 3e-4 decades (lambda within 0.1%; the predictions move by
-// 1e-5 sd over that). Each point costs an n_e^2 n product and a Cholesky,
-// so the search is coarser than kernel_ridge.cpp's: 31 points instead of
-// 121 (REML is smooth and unimodal in log lambda).
+// The lambda search (lambda_search.hpp): 1 point per decade over scale *
+// [1e-5, 1e5], then Brent to 1e-4 in log lambda (lambda within 0.01%), about
+// 20 evaluations in all, each an n_e^2 n product and a Cholesky.
 constexpr double kDecades = 5.0;
 constexpr int kPerDecade = 1;
-constexpr int kGoldenSteps = 18;
+constexpr double kTolerance = 1e-4;
 
 int as_int(int64_t v) {
   if (v > 2147483647) throw Error(ErrorKind::Input, "too many samples for LAPACK's int: " + std::to_string(v));
@@ -183,38 +181,16 @@ RidgeFit HeldOutReml::fit_at(const std::vector<int64_t>& train, const std::vecto
 
 RidgeFit HeldOutReml::fit(const std::vector<int64_t>& train, const std::vector<double>& y) const {
   const Excluded x = prepare(train, y);
-  auto cost = [&](double t) {
-    double ll = 0;
-    evaluate(x, std::exp(t), &ll, false);
-    return -ll;
-  };
-  const double lo = std::log(scale_) - kDecades * std::log(10.0);
-  const int points = static_cast<int>(2 * kDecades * kPerDecade) + 1;
-  const double step = 2 * kDecades * std::log(10.0) / (points - 1);
-  int best = 0;
-  double best_value = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < points; ++i) {
-    const double v = cost(lo + i * step);
-    if (v < best_value) best_value = v, best = i;
-  }
-  double a = lo + std::max(best - 1, 0) * step, b = lo + std::min(best + 1, points - 1) * step;
-  const double g = (std::sqrt(5.0) - 1) / 2;
-  double x1 = b - g * (b - a), x2 = a + g * (b - a), f1 = cost(x1), f2 = cost(x2);
-  for (int it = 0; it < kGoldenSteps; ++it) {
-    if (f1 < f2) {
-      b = x2, x2 = x1, f2 = f1;
-      x1 = b - g * (b - a);
-      f1 = cost(x1);
-    } else {
-      a = x1, x1 = x2, f1 = f2;
-      x2 = a + g * (b - a);
-      f2 = cost(x2);
-    }
-  }
-  double t = f1 < f2 ? x1 : x2, v = std::min(f1, f2);
-  if (best_value < v) t = lo + best * step, v = best_value;
-  RidgeFit f = evaluate(x, std::exp(t), nullptr, true);
-  f.criterion = -v;
+  const double c = std::log(scale_), span = kDecades * std::log(10.0);
+  const SearchResult best = minimize_log_lambda(
+      [&](double t) {
+        double ll = 0;
+        evaluate(x, std::exp(t), &ll, false);
+        return -ll;
+      },
+      c - span, c + span, static_cast<int>(2 * kDecades * kPerDecade) + 1, kTolerance);
+  RidgeFit f = evaluate(x, std::exp(best.t), nullptr, true);
+  f.criterion = -best.value;
   return f;
 }
 

@@ -6,17 +6,18 @@
 #include <string>
 
 #include "dvhpc/error.hpp"
+#include "lambda_search.hpp"
 #include "src/pca/dense_linalg.hpp"
 
 namespace dvhpc::gp {
 namespace {
 
-// The lambda search: a grid over scale * [1e-5, 1e5] (h^2 from ~1 to ~0 for
-// a relationship matrix whose mean eigenvalue is `scale`), 8 points per
-// decade, then golden-section search between the best point's neighbours.
+// The lambda search (lambda_search.hpp): a grid over scale * [1e-5, 1e5]
+// (h^2 from ~1 to ~0 for a relationship matrix whose mean eigenvalue is
+// `scale`), 4 points per decade, then Brent to 1e-6 in log lambda.
 constexpr double kDecades = 5.0;
-constexpr int kPerDecade = 8;
-constexpr int kGoldenSteps = 40;
+constexpr int kPerDecade = 4;
+constexpr double kTolerance = 1e-6;
 
 }  // namespace
 
@@ -107,35 +108,11 @@ double KernelRidge::criterion(const std::vector<double>& w, double lambda, Shrin
 
 RidgeFit KernelRidge::fit(const std::vector<double>& y, Shrinkage how) const {
   const std::vector<double> w = rotate(y);
-  const double lo = std::log(scale_) - kDecades * std::log(10.0);
-  const int points = static_cast<int>(2 * kDecades * kPerDecade) + 1;
-  const double step = 2 * kDecades * std::log(10.0) / (points - 1);
-  int best = 0;
-  double best_value = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < points; ++i) {
-    const double v = criterion(w, std::exp(lo + i * step), how);
-    if (v < best_value) best_value = v, best = i;
-  }
-  // Golden-section search on [best - 1, best + 1] in log lambda (clamped to the grid).
-  double a = lo + std::max(best - 1, 0) * step, b = lo + std::min(best + 1, points - 1) * step;
-  const double g = (std::sqrt(5.0) - 1) / 2;
-  double x1 = b - g * (b - a), x2 = a + g * (b - a);
-  double f1 = criterion(w, std::exp(x1), how), f2 = criterion(w, std::exp(x2), how);
-  for (int it = 0; it < kGoldenSteps; ++it) {
-    if (f1 < f2) {
-      b = x2, x2 = x1, f2 = f1;
-      x1 = b - g * (b - a);
-      f1 = criterion(w, std::exp(x1), how);
-    } else {
-      a = x1, x1 = x2, f1 = f2;
-      x2 = a + g * (b - a);
-      f2 = criterion(w, std::exp(x2), how);
-    }
-  }
-  double t = f1 < f2 ? x1 : x2, v = std::min(f1, f2);
-  if (best_value < v) t = lo + best * step, v = best_value;  // the grid point itself was best
-  RidgeFit f = fit_at(y, std::exp(t));
-  f.criterion = how == Shrinkage::Reml ? -v : v;
+  const double c = std::log(scale_), span = kDecades * std::log(10.0);
+  const SearchResult best = minimize_log_lambda([&](double t) { return criterion(w, std::exp(t), how); }, c - span,
+                                                c + span, static_cast<int>(2 * kDecades * kPerDecade) + 1, kTolerance);
+  RidgeFit f = fit_at(y, std::exp(best.t));
+  f.criterion = how == Shrinkage::Reml ? -best.value : best.value;
   return f;
 }
 

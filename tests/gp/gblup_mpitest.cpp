@@ -92,15 +92,19 @@ TEST_CASE("gblup: relationship matrix, dealt tasks and marker effects at any ran
     t.targets = {a, b};
     tasks.push_back(t);
   }
-  const auto dealt = model.run_tasks(tasks);
-  REQUIRE(dealt.size() == 4);
-  for (size_t t = 0; t < tasks.size(); ++t) {
-    model.fit(tasks[t]);  // every rank fits this task itself
-    const auto p = model.predict(tasks[t].test);
-    const auto s = model.shrinkage();
-    for (size_t a = 0; a < 2; ++a) {
-      CHECK(dealt[t].shrinkage[a] == doctest::Approx(s[a]).epsilon(1e-12));
-      for (size_t i = 0; i < p[a].size(); ++i) CHECK(dealt[t].predictions[a][i] == doctest::Approx(p[a][i]).epsilon(1e-12));
+  Gblup loo(w, x, Shrinkage::Loo);
+  for (Gblup* m : {&model, &loo}) {
+    const auto dealt = m->run_tasks(tasks);
+    REQUIRE(dealt.size() == 4);
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      m->fit(tasks[t]);  // every rank fits this task itself
+      const auto p = m->predict(tasks[t].test);
+      const auto s = m->shrinkage();
+      for (size_t a = 0; a < 2; ++a) {
+        CHECK(dealt[t].shrinkage[a] == doctest::Approx(s[a]).epsilon(1e-12));
+        for (size_t i = 0; i < p[a].size(); ++i)
+          CHECK(dealt[t].predictions[a][i] == doctest::Approx(p[a][i]).epsilon(1e-12));
+      }
     }
   }
 

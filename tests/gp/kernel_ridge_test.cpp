@@ -11,6 +11,7 @@
 #include "dvhpc/sim/rng.hpp"
 #include "src/gp/held_out_reml.hpp"
 #include "src/gp/kernel_ridge.hpp"
+#include "src/gp/lambda_search.hpp"
 
 using namespace dvhpc;
 using namespace dvhpc::gp;
@@ -239,4 +240,15 @@ TEST_CASE("held-out REML from the base set's decomposition equals decomposing th
       CHECK(a.lambda == doctest::Approx(b.lambda).epsilon(3e-3));
     }
   }
+}
+
+TEST_CASE("lambda search: grid then Brent finds the minimum, or the edge of the range") {
+  int calls = 0;
+  const auto quad = [&](double t) { return ++calls, (t - 1.234) * (t - 1.234) * (1 + 0.1 * t * t); };
+  const SearchResult r = minimize_log_lambda(quad, -5, 5, 11, 1e-6);
+  CHECK(r.t == doctest::Approx(1.234).epsilon(1e-5));
+  CHECK(r.evaluations == calls);
+  CHECK(r.evaluations < 40);
+  const SearchResult edge = minimize_log_lambda([](double t) { return t; }, -3, 3, 7, 1e-6);
+  CHECK(edge.t == doctest::Approx(-3).epsilon(1e-5));
 }
