@@ -207,7 +207,7 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(std::string, "gp.shrinkage", gp.shrinkage,
                   "gp: gblup's lambda by reml (restricted likelihood) | loo (leave-one-out error)"),
       DVHPC_FIELD(bool, "gp.standardize", gp.standardize,
-                  "gp: gblup markers plink-standardised (true) or centred only (false, ridge)"),
+                  "gp: gblup markers plink-standardised (true) or centred only (false: sklearn Ridge's)"),
       DVHPC_FIELD(double, "gp.min_maf", gp.min_maf, "gp: leave out variants with a lower minor allele frequency"),
       DVHPC_FIELD(bool, "gp.plot", gp.plot, "gp: write PREFIX.gp.png"),
       DVHPC_FIELD(std::string, "gp.predict_from", gp.predict_from,

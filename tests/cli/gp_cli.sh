@@ -24,7 +24,8 @@ printf 'progress: false\nlog_level: warn\nsimulate:\n  kind: genotypes\n  sample
 $check pheno s 0.8 3 s.pheno || fail "making phenotypes"
 $check folds s.fam 5 1 s.folds || fail "making folds"
 printf 'progress: false\nlog_level: warn\ngp:\n  genotypes: s\n  phenotypes: s.pheno\n' > drawn.yaml
-{ cat drawn.yaml; printf '  folds_file: s.folds\n'; } > gp.yaml
+# Centred markers: the model sklearn Ridge fits, for the exact comparisons below.
+{ cat drawn.yaml; printf '  folds_file: s.folds\n  standardize: false\n'; } > gp.yaml
 
 # ---- 1 vs 2 ranks, PLINK vs HDF5
 "$bin" gp gp.yaml --set output=r1 --set log_level=info 2> r1.log || { fail "gp (1 rank) exited $?"; cat r1.log; }
@@ -100,11 +101,29 @@ for t, trait in enumerate(traits):
     assert np.abs(mine - ref).max() < 1e-3 * np.std(y[ok, t]), np.abs(mine - ref).max()
 " && ok "predicted new samples = sklearn Ridge on all samples" || fail "predict_from values"
 
-# ---- drawn folds, standardised markers
-"$bin" gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d1 --set gp.plot=false || fail "drawn folds exited $?"
-np2 gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set gp.standardize=true --set output=d2 --set gp.plot=false || fail "drawn folds (2 ranks) exited $?"
+# ---- drawn folds, standardised markers (the default)
+"$bin" gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set output=d1 --set gp.plot=false || fail "drawn folds exited $?"
+np2 gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set output=d2 --set gp.plot=false || fail "drawn folds (2 ranks) exited $?"
 [ "$(cut -f4 d1.gp.predictions.tsv | tail -n +2 | sort | uniq -c | awk '{print $1}' | tr '\n' ' ')" = "100 100 100 100 " ] && ok "4 drawn folds of 100" || fail "drawn folds: $(cut -f4 d1.gp.predictions.tsv | sort | uniq -c | tr '\n' ' ')"
 cmp -s <(cut -f1-4 d1.gp.predictions.tsv) <(cut -f1-4 d2.gp.predictions.tsv) && ok "drawn folds identical at 1 and 2 ranks" || fail "drawn folds differ between rank counts"
+
+printf 'progress: false\nlog_level: warn\ngp:\n  genotypes: s.h5\n  predict_from: d2.gp.h5\n' > pred_std.yaml
+"$bin" gp pred_std.yaml --set output=new_std || fail "predict_from (standardised fit) exited $?"
+$py -c "
+import sys; sys.path.insert(0, '$src/tests/cli')
+import numpy as np, h5py, gp_check
+from sklearn.linear_model import Ridge
+fam, bim, raw, g = gp_check.read_bed('s')
+p = np.nanmean(g, axis=1) / 2
+xs = np.nan_to_num((g - 2 * p[:, None]) / np.sqrt(2 * p * (1 - p))[:, None]).T
+ids, x, traits, y, fold, k = gp_check.load('s', 's.pheno', 's.folds')
+lam = h5py.File('d2.gp.h5', 'r')['/models/gblup/shrinkage'][0]
+ok = ~np.isnan(y[:, 0])
+ref = Ridge(alpha=lam).fit(xs[ok], y[ok, 0]).predict(xs)
+rows = [l.split() for l in open('new_std.gp.predicted.tsv').read().splitlines()[1:]]
+mine = np.array([float(r[3]) for r in rows if r[2] == 't1'])
+assert np.abs(mine - ref).max() < 1e-3 * np.std(y[ok, 0]), np.abs(mine - ref).max()
+" && ok "standardised fit saved and applied (HDF5 input) = sklearn Ridge on standardised markers" || fail "standardised predict_from values"
 
 # ---- errors: every rank exits with the message
 printf 'FID\tIID\tt1\nS001\tS001\t1\nnobody\tX\t2\n' > bad.pheno
