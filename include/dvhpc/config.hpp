@@ -155,6 +155,22 @@ struct PcaConfig {
   bool plot = true;             // PREFIX.pca.png
 };
 
+// `dvhpc gp`: genomic prediction (cross-validated GBLUP and other models).
+struct GpConfig {
+  std::string genotypes;            // PLINK prefix, HDF5 genotype matrix or VCF/BCF
+  std::string phenotypes;           // FID IID trait... table with a header line, NA missing
+  std::vector<std::string> traits;  // empty = every trait of the table
+  int folds = 5;                    // k of k-fold cross-validation (drawn with seed)
+  uint64_t seed = 1;
+  std::string folds_file;           // FID IID fold table (replaces folds/seed)
+  std::vector<std::string> models{"gblup", "ensemble"};
+  std::string shrinkage = "reml";   // reml | loo: how gblup chooses lambda
+  bool standardize = true;          // gblup markers plink-standardised (the better on wheat and Arabidopsis) or centred
+  double min_maf = 0.0;             // variants with a lower minor allele frequency are left out
+  bool plot = true;                 // PREFIX.gp.png
+  std::string predict_from;         // a saved PREFIX.gp.h5: predict gp.genotypes with it, no fit
+};
+
 // `dvhpc joint`: per-sample gVCFs -> one cohort VCF and genotype matrix.
 struct JointConfig {
   std::vector<std::string> gvcfs;  // paths, or one file listing a path per line
@@ -163,7 +179,7 @@ struct JointConfig {
 };
 
 struct Config {
-  std::string command;                 // call | make-examples | train | eval | simulate | pca
+  std::string command;                 // call | make-examples | train | eval | simulate | pca | joint | gp
   std::string preset = "default";
   std::string reference;               // FASTA (plain or bgzipped), needs .fai
   std::vector<std::string> reads;      // BAM/CRAM paths; several = several samples
@@ -192,6 +208,7 @@ struct Config {
   SimulateConfig simulate;
   PcaConfig pca;
   JointConfig joint;
+  GpConfig gp;
 
   // The effective configuration as YAML (recorded as provenance in outputs).
   std::string to_yaml() const;

@@ -197,6 +197,23 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(std::string, "pca.model", pca.model,
                   "a saved PREFIX.pca.h5 to project pca.project with (no fit; pca.input not needed)"),
       DVHPC_FIELD(bool, "pca.plot", pca.plot, "write PREFIX.pca.png"),
+
+      DVHPC_FIELD(std::string, "gp.genotypes", gp.genotypes, "gp: genotypes, PLINK prefix, HDF5 matrix (.h5) or VCF/BCF"),
+      DVHPC_FIELD(std::string, "gp.phenotypes", gp.phenotypes,
+                  "gp: FID IID trait... table (header line; NA = missing; or IID trait...)"),
+      DVHPC_FIELD(std::vector<std::string>, "gp.traits", gp.traits, "gp: traits to predict (empty = all)"),
+      DVHPC_FIELD(int, "gp.folds", gp.folds, "gp: k of k-fold cross-validation"),
+      DVHPC_FIELD(uint64_t, "gp.seed", gp.seed, "gp: seed of the fold assignment"),
+      DVHPC_FIELD(std::string, "gp.folds_file", gp.folds_file, "gp: FID IID fold table (instead of gp.folds/seed)"),
+      DVHPC_FIELD(std::vector<std::string>, "gp.models", gp.models, "gp: models, gblup and/or ensemble"),
+      DVHPC_FIELD(std::string, "gp.shrinkage", gp.shrinkage,
+                  "gp: gblup's lambda by reml (restricted likelihood) | loo (leave-one-out error)"),
+      DVHPC_FIELD(bool, "gp.standardize", gp.standardize,
+                  "gp: gblup markers plink-standardised (true) or centred only (false: sklearn Ridge's)"),
+      DVHPC_FIELD(double, "gp.min_maf", gp.min_maf, "gp: leave out variants with a lower minor allele frequency"),
+      DVHPC_FIELD(bool, "gp.plot", gp.plot, "gp: write PREFIX.gp.png"),
+      DVHPC_FIELD(std::string, "gp.predict_from", gp.predict_from,
+                  "gp: a saved PREFIX.gp.h5: predict gp.genotypes -> PREFIX.gp.predicted.tsv (no fit)"),
   };
 
   // `regions:` is special: a BED path or a list of region strings.

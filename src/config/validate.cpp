@@ -196,6 +196,30 @@ void validate(const Config& c) {
     if (!c.pca.labels.empty()) require_file("pca.labels", c.pca.labels, "label table (FID IID label)");
   }
 
+  if (c.gp.folds < 2 || c.gp.folds > 1000) bad("gp.folds", "must be in 2..1000");
+  if (c.gp.shrinkage != "reml" && c.gp.shrinkage != "loo")
+    bad("gp.shrinkage", "must be reml or loo, not '" + c.gp.shrinkage + "'");
+  require_range("gp.min_maf", c.gp.min_maf, 0.0, 0.5);
+  if (c.gp.models.empty()) bad("gp.models", "needs at least one model (gblup, ensemble)");
+  for (size_t i = 0; i < c.gp.models.size(); ++i) {
+    const std::string& m = c.gp.models[i];
+    if (m != "gblup" && m != "ensemble") bad("gp.models", "unknown model '" + m + "' (available: gblup, ensemble)");
+    for (size_t j = 0; j < i; ++j)
+      if (c.gp.models[j] == m) bad("gp.models", "'" + m + "' is listed twice");
+  }
+  if (c.gp.models.size() == 1 && c.gp.models[0] == "ensemble")
+    bad("gp.models", "the ensemble averages other models: add gblup");
+  if (cmd == "gp") {
+    if (c.gp.genotypes.empty())
+      bad("gp.genotypes", "is required (a PLINK prefix, an HDF5 genotype matrix or a VCF/BCF)");
+    if (!c.gp.predict_from.empty()) {
+      require_file("gp.predict_from", c.gp.predict_from, "saved genomic prediction (PREFIX.gp.h5)");
+    } else {
+      require_file("gp.phenotypes", c.gp.phenotypes, "phenotype table (FID IID trait...)");
+      if (!c.gp.folds_file.empty()) require_file("gp.folds_file", c.gp.folds_file, "fold table (FID IID fold)");
+    }
+  }
+
   if (c.joint.shard_size < 1000) bad("joint.shard_size", "must be >= 1000");
   if (cmd == "joint") {
     if (c.joint.gvcfs.empty()) bad("joint.gvcfs", "is required (gVCF paths, or a file with one path per line)");
@@ -206,7 +230,7 @@ void validate(const Config& c) {
   if (cmd == "simulate" && !c.simulate.variants_vcf.empty())
     require_file("simulate.variants_vcf", c.simulate.variants_vcf, "variants VCF");
   if (cmd == "call" || cmd == "make-examples" || cmd == "simulate" || cmd == "eval" || cmd == "train" || cmd == "pca" ||
-      cmd == "joint")
+      cmd == "joint" || cmd == "gp")
     check_output_prefix(c.output);
 }
 

@@ -10,6 +10,9 @@
 #include "kernels/genotype_decode_host.hpp"
 #include "kernels/genotype_tile.hpp"
 
+extern "C" void dsyrk_(const char* uplo, const char* trans, const int* n, const int* k, const double* alpha,
+                       const double* a, const int* lda, const double* beta, double* c, const int* ldc);
+
 namespace dvhpc {
 namespace {
 
@@ -30,7 +33,8 @@ std::vector<std::array<int64_t, 4>> count_codes(const GenotypeMatrix& m) {
   return out;
 }
 
-StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min_maf) : m_(m) {
+StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min_maf, bool scale)
+    : m_(m), scaled_(scale) {
   const auto counts = count_codes(m);
   for (int64_t i = 0; i < m.local_variants(); ++i) {
     const auto& c = counts[static_cast<size_t>(i)];
@@ -45,7 +49,7 @@ StandardizedGenotypes::StandardizedGenotypes(const GenotypeMatrix& m, double min
       ++low_maf_;
       continue;
     }
-    const double s = std::sqrt(2.0 * p * (1.0 - p));
+    const double s = scale ? std::sqrt(2.0 * p * (1.0 - p)) : 1.0;
     keep_.push_back(i);
     freq_.push_back(p);
     lut_.push_back(static_cast<float>((2.0 - 2.0 * p) / s));
@@ -120,6 +124,27 @@ void StandardizedGenotypes::gram_samples(float* g) const {
     decode(r0, nr, tile.data());
     linalg::sgemm('T', 'N', n, n, nr, tile.data(), n, tile.data(), n, 1.0f, g, n);
   }
+}
+
+void StandardizedGenotypes::gram_samples(double* g) const {
+  const int64_t n = cols(), T = tile_rows();
+  DVHPC_ASSERT(n <= 2147483647 && T <= 2147483647, "gram_samples: too many samples for BLAS's int");
+  std::fill(g, g + n * n, 0.0);
+  std::vector<float> tile(static_cast<size_t>(T * n));
+  std::vector<double> wide(static_cast<size_t>(T * n));
+  const int ni = static_cast<int>(n);
+  const double one = 1.0;
+  for (int64_t r0 = 0; r0 < rows(); r0 += T) {
+    const int64_t nr = std::min(T, rows() - r0);
+    decode(r0, nr, tile.data());
+    std::copy(tile.begin(), tile.begin() + nr * n, wide.begin());
+    // The row-major tile [nr, n] is column-major B [n, nr]; C += B B^T, upper
+    // triangle (column-major), i.e. the lower triangle of row-major g.
+    const int k = static_cast<int>(nr);
+    dsyrk_("U", "N", &ni, &k, &one, wide.data(), &ni, &one, g, &ni);
+  }
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = i + 1; j < n; ++j) g[i * n + j] = g[j * n + i];
 }
 
 }  // namespace dvhpc
