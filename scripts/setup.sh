@@ -28,8 +28,9 @@ build_dir=${BUILD_DIR:-$root/build}
 packages=(build-essential cmake ninja-build pkg-config dpkg-dev patch
   openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools libhts-dev
   libboost-program-options-dev libyaml-cpp-dev doctest-dev libspdlog-dev libfmt-dev libdnnl-dev liblapack-dev
+  libopenblas0-pthread
   ocl-icd-opencl-dev opencl-headers
-  samtools bcftools tabix plink2 bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py python3-pysam)
+  samtools bcftools tabix plink2 bwa art-nextgen-simulation-tools python3 python3-numpy python3-h5py python3-pysam python3-sklearn)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <functional>
 #include <thread>
@@ -89,6 +91,12 @@ int main(int argc, char** argv) {
   kargs.num_threads = threads;
   kargs.disable_warnings = true;
   Kokkos::ScopeGuard kokkos(kargs);
+  // An optimised BLAS (OpenBLAS, which scripts/setup.sh installs) starts a
+  // thread per core in every rank; the dense linear algebra of pca and gp
+  // gets this rank's share like Kokkos does, so ranks x threads = cores.
+  // Looked up at run time: the reference BLAS has no such function.
+  if (auto* set_blas_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set_blas_threads(threads);
   log::info("dvhpc {} on {} rank(s) x {} thread(s), config {}", cfg.command, world.size(), threads,
             args.config_path.empty() ? "(none)" : args.config_path);
 
