@@ -174,14 +174,14 @@ struct GpConfig {
     int64_t hidden = 64, hidden2 = 0;  // hidden layer sizes (hidden2 = 0: one layer)
     int epochs = 200;                  // mlp: passes over the training samples
     int64_t batch = 32;
-    double learning_rate = 1e-3, weight_decay = 1e-3, dropout = 0.2;
+    double learning_rate = 1e-3, weight_decay = 0.03, dropout = 0.2;
     int patience = 20;                 // epochs without validation improvement before stopping
     uint64_t seed = 1;
     double validation = 0.15;          // inner validation share of each training set
     int64_t components = 0;            // input width cap (0 = every non-null component)
     int64_t neighbours = 10;           // gcn: k nearest neighbours
     int gcn_epochs = 400;              // gcn: full-batch steps
-    double gcn_learning_rate = 1e-2;
+    double gcn_learning_rate = 1e-2, gcn_weight_decay = 1e-3;
   } nn;
   // ---- end gp-nn
 };

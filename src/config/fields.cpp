@@ -218,7 +218,7 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(int, "gp.nn.epochs", gp.nn.epochs, "gp mlp: most passes over the training samples"),
       DVHPC_FIELD(int64_t, "gp.nn.batch", gp.nn.batch, "gp mlp: global mini-batch (same at any rank count)"),
       DVHPC_FIELD(double, "gp.nn.learning_rate", gp.nn.learning_rate, "gp mlp: Adam learning rate"),
-      DVHPC_FIELD(double, "gp.nn.weight_decay", gp.nn.weight_decay, "gp mlp/gcn: L2 weight decay"),
+      DVHPC_FIELD(double, "gp.nn.weight_decay", gp.nn.weight_decay, "gp mlp: L2 weight decay"),
       DVHPC_FIELD(double, "gp.nn.dropout", gp.nn.dropout, "gp mlp/gcn: dropout after each hidden layer"),
       DVHPC_FIELD(int, "gp.nn.patience", gp.nn.patience, "gp mlp/gcn: epochs without validation improvement before stopping"),
       DVHPC_FIELD(uint64_t, "gp.nn.seed", gp.nn.seed, "gp mlp/gcn: seed of weights, batches, dropout, validation split"),
@@ -227,6 +227,7 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(int64_t, "gp.nn.neighbours", gp.nn.neighbours, "gp gcn: k of the k-nearest-neighbour sample graph"),
       DVHPC_FIELD(int, "gp.nn.gcn_epochs", gp.nn.gcn_epochs, "gp gcn: most full-batch steps"),
       DVHPC_FIELD(double, "gp.nn.gcn_learning_rate", gp.nn.gcn_learning_rate, "gp gcn: Adam learning rate"),
+      DVHPC_FIELD(double, "gp.nn.gcn_weight_decay", gp.nn.gcn_weight_decay, "gp gcn: L2 weight decay"),
       // ---- end gp-nn
   };
 

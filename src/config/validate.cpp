@@ -216,6 +216,7 @@ void validate(const Config& c) {
   if (!(c.gp.nn.learning_rate > 0)) bad("gp.nn.learning_rate", "must be > 0");
   if (!(c.gp.nn.gcn_learning_rate > 0)) bad("gp.nn.gcn_learning_rate", "must be > 0");
   require_range("gp.nn.weight_decay", c.gp.nn.weight_decay, 0.0, 1e3);
+  require_range("gp.nn.gcn_weight_decay", c.gp.nn.gcn_weight_decay, 0.0, 1e3);
   if (!(c.gp.nn.dropout >= 0 && c.gp.nn.dropout < 1)) bad("gp.nn.dropout", "must be in [0, 1)");
   if (c.gp.nn.patience < 1) bad("gp.nn.patience", "must be at least 1");
   if (!(c.gp.nn.validation >= 0 && c.gp.nn.validation < 0.9)) bad("gp.nn.validation", "must be in [0, 0.9)");

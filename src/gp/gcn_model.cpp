@@ -126,6 +126,7 @@ GcnModel::GcnModel(const Comm& comm, std::shared_ptr<const SampleFeatures> f, Nn
   train_opt_.global_batch = 0;  // full batch
   train_opt_.epochs = o_.gcn_epochs;
   train_opt_.learning_rate = o_.gcn_learning_rate;
+  train_opt_.weight_decay = o_.gcn_weight_decay;
   a_ = knn_propagation(*f_, o_.neighbours);
   af_.resize(f_->scores.size());
   a_.apply(f_->scores.data(), f_->width, af_.data());
@@ -163,6 +164,7 @@ static NnOptions nn_options(const GpConfig::Nn& c) {
   o.neighbours = c.neighbours;
   o.gcn_epochs = c.gcn_epochs;
   o.gcn_learning_rate = static_cast<float>(c.gcn_learning_rate);
+  o.gcn_weight_decay = static_cast<float>(c.gcn_weight_decay);
   return o;
 }
 
