@@ -182,6 +182,7 @@ struct GpConfig {
     int64_t neighbours = 10;           // gcn: k nearest neighbours
     int gcn_epochs = 400;              // gcn: full-batch steps
     double gcn_learning_rate = 1e-2, gcn_weight_decay = 1e-3;
+    std::string parallel = "data";     // data: data-parallel training | tasks: whole folds dealt to ranks
   } nn;
   // ---- end gp-nn
 };

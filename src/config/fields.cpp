@@ -228,6 +228,8 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(int, "gp.nn.gcn_epochs", gp.nn.gcn_epochs, "gp gcn: most full-batch steps"),
       DVHPC_FIELD(double, "gp.nn.gcn_learning_rate", gp.nn.gcn_learning_rate, "gp gcn: Adam learning rate"),
       DVHPC_FIELD(double, "gp.nn.gcn_weight_decay", gp.nn.gcn_weight_decay, "gp gcn: L2 weight decay"),
+      DVHPC_FIELD(std::string, "gp.nn.parallel", gp.nn.parallel,
+                  "gp mlp/gcn: data (data-parallel training of each fold) | tasks (whole folds dealt to ranks)"),
       // ---- end gp-nn
   };
 

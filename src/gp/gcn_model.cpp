@@ -135,7 +135,7 @@ GcnModel::GcnModel(const Comm& comm, std::shared_ptr<const SampleFeatures> f, Nn
 }
 
 std::unique_ptr<train::RegressionProblem> GcnModel::make_problem(const FitTask& task, std::vector<float> z) {
-  return std::make_unique<GcnProblem>(comm_, *net_, a_, af_, f_->width, task.train, std::move(z));
+  return std::make_unique<GcnProblem>(*fit_comm_, *net_, a_, af_, f_->width, task.train, std::move(z));
 }
 
 std::vector<float> GcnModel::outputs(const std::vector<int64_t>& samples) const {
@@ -165,6 +165,7 @@ static NnOptions nn_options(const GpConfig::Nn& c) {
   o.gcn_epochs = c.gcn_epochs;
   o.gcn_learning_rate = static_cast<float>(c.gcn_learning_rate);
   o.gcn_weight_decay = static_cast<float>(c.gcn_weight_decay);
+  o.deal_tasks = c.parallel == "tasks";
   return o;
 }
 

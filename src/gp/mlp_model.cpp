@@ -65,7 +65,7 @@ class MlpProblem final : public train::RegressionProblem {
 }  // namespace
 
 std::unique_ptr<train::RegressionProblem> MlpModel::make_problem(const FitTask& task, std::vector<float> z) {
-  return std::make_unique<MlpProblem>(comm_, *net_, *f_, task.train, std::move(z));
+  return std::make_unique<MlpProblem>(*fit_comm_, *net_, *f_, task.train, std::move(z));
 }
 
 std::vector<float> MlpModel::outputs(const std::vector<int64_t>& samples) const {

@@ -56,6 +56,12 @@ struct NnOptions {
   // The gcn needs less: its aggregation over ~2k+1 neighbours already
   // smooths (wheat r 0.34-0.40 at 0.03 vs 0.38-0.46 at 1e-3).
   float gcn_weight_decay = 1e-3f;
+  // How ranks share the work (NeuralGpModel::run_tasks). Data parallelism
+  // pays when a step's compute outweighs the allreduce of its gradients; an
+  // mlp step on 32 samples is ~0.2 ms of compute against an allreduce of
+  // every weight (e.g. 128k floats), so on these sets dealing whole
+  // cross-validation tasks to ranks is the faster way to use them.
+  bool deal_tasks = false;
 };
 
 struct SampleFeatures {

@@ -4,6 +4,9 @@
 #include <omp.h>
 #endif
 
+#include <algorithm>
+#include <numeric>
+
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/log.hpp"
@@ -79,7 +82,7 @@ std::vector<float> gather_rows(const std::vector<float>& m, int64_t w, const std
 }
 
 NeuralGpModel::NeuralGpModel(const Comm& comm, std::shared_ptr<const SampleFeatures> f, NnOptions o)
-    : comm_(comm), f_(std::move(f)), o_(std::move(o)) {
+    : comm_(comm), fit_comm_(&comm), f_(std::move(f)), o_(std::move(o)) {
   train_opt_.global_batch = o_.batch;
   train_opt_.epochs = o_.epochs;
   train_opt_.learning_rate = o_.learning_rate;
@@ -98,7 +101,7 @@ void NeuralGpModel::fit(const FitTask& task) {
   std::vector<float> z = scale_.standardise(task.targets);
   net_ = std::make_unique<SampleNet>("gp_" + name(), f_->width, T, o_);
   std::unique_ptr<train::RegressionProblem> problem = make_problem(task, std::move(z));
-  train::RegressionTrainer trainer(comm_, *problem, train_opt_);
+  train::RegressionTrainer trainer(*fit_comm_, *problem, train_opt_);
   if (!resume_from.empty()) trainer.resume(resume_from);
   result_ = trainer.run();
   log::debug("{}: {} training samples, batch {}, {} epochs ({} steps){}, best validation mse {:.4f} at epoch {}",
@@ -115,6 +118,52 @@ std::vector<std::vector<double>> NeuralGpModel::predict(const std::vector<int64_
   for (size_t t = 0; t < T; ++t)
     for (size_t i = 0; i < samples.size(); ++i) out[t][i] = scale_.back(z[i * T + t], t);
   return out;
+}
+
+std::vector<TaskResult> NeuralGpModel::run_tasks(const std::vector<FitTask>& tasks) {
+  if (!o_.deal_tasks || comm_.size() == 1) return GpModel::run_tasks(tasks);
+  // Largest training set first, each to the least loaded rank (cost ~ n).
+  std::vector<size_t> order(tasks.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return tasks[a].train.size() > tasks[b].train.size(); });
+  std::vector<double> load(static_cast<size_t>(comm_.size()), 0.0);
+  std::vector<int> owner(tasks.size());
+  for (size_t t : order) {
+    const size_t r = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[t] = static_cast<int>(r);
+    load[r] += static_cast<double>(tasks[t].train.size());
+  }
+  // Predictions packed per task, zeros from the ranks that did not run it,
+  // so the sum over ranks is exactly the owner's values.
+  std::vector<size_t> offset(tasks.size() + 1, 0);
+  for (size_t t = 0; t < tasks.size(); ++t) offset[t + 1] = offset[t] + tasks[t].targets.size() * tasks[t].test.size();
+  std::vector<double> packed(offset.back(), 0.0);
+  const Comm self(MPI_COMM_SELF);
+  fit_comm_ = &self;
+  std::string error;
+  try {
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      if (owner[t] != comm_.rank()) continue;
+      fit(tasks[t]);
+      double* out = packed.data() + offset[t];
+      for (const auto& p : predict(tasks[t].test)) out = std::copy(p.begin(), p.end(), out);
+    }
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  fit_comm_ = &comm_;
+  net_.reset();  // the last fit differs between ranks: no predict() from it
+  comm_.agree_or_throw(error, ErrorKind::Input);
+  comm_.allreduce_sum(packed.data(), static_cast<int64_t>(packed.size()));
+  std::vector<TaskResult> results(tasks.size());
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    const double* in = packed.data() + offset[t];
+    for (size_t j = 0; j < tasks[t].targets.size(); ++j, in += tasks[t].test.size())
+      results[t].predictions.emplace_back(in, in + tasks[t].test.size());
+    results[t].shrinkage.assign(tasks[t].targets.size(), nan_value());
+  }
+  return results;
 }
 
 }  // namespace dvhpc::gp

@@ -49,6 +49,11 @@ class NeuralGpModel : public GpModel {
   NeuralGpModel(const Comm& comm, std::shared_ptr<const SampleFeatures> f, NnOptions o);
   void fit(const FitTask& task) override;
   std::vector<std::vector<double>> predict(const std::vector<int64_t>& samples) const override;
+  // gp.nn.parallel: data (default) = every task trained data-parallel by
+  // all ranks, one after another (GpModel::run_tasks); tasks = whole tasks
+  // dealt to ranks, each trained by its rank alone, so the results are
+  // bitwise those of a 1-rank run (see nn_features.hpp on why that pays).
+  std::vector<TaskResult> run_tasks(const std::vector<FitTask>& tasks) override;
 
   // Training settings of the next fit (tests set checkpoints, max_steps).
   train::RegressionOptions& training() { return train_opt_; }
@@ -64,7 +69,8 @@ class NeuralGpModel : public GpModel {
   // Standardised outputs [samples, traits] of the trained network.
   virtual std::vector<float> outputs(const std::vector<int64_t>& samples) const = 0;
 
-  const Comm& comm_;
+  const Comm& comm_;      // every rank (the model's collectives)
+  const Comm* fit_comm_;  // who trains the current fit: comm_, or this rank alone (parallel: tasks)
   std::shared_ptr<const SampleFeatures> f_;
   NnOptions o_;
   train::RegressionOptions train_opt_;

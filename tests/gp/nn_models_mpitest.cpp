@@ -10,10 +10,13 @@
 //    own features are ~1/11 of its output), and on these unrelated samples
 //    the neighbours' genetic values are unrelated to its own (r ~ 0-0.5
 //    here; on the real sets, related lines, it is within 0.1 of gblup);
+//  - with gp.nn.parallel: tasks (whole tasks dealt to ranks) the predictions
+//    are bitwise those of training every task on one rank;
 //  - the data-parallel gradient of both problems (all collectives included)
 //    equals central differences of the loss, dropout off.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -241,4 +244,40 @@ TEST_CASE("gp mlp and gcn: 1 rank = N ranks, exact resume, strong signal predict
   check_model<GcnModel>(w, f, "gcn", 0.0);  // reported, not checked (see the top)
   gradient_check<MlpModel>(w, f);
   gradient_check<GcnModel>(w, f);
+}
+
+TEST_CASE("gp mlp and gcn: tasks dealt to ranks = every task on one rank") {
+  const Comm w = Comm::world();
+  const GenotypeMatrix mine = block(w);
+  StandardizedGenotypes x(mine, 0.0, false);
+  const auto f = sample_features(w, x, 0);
+  // Three tasks: the test split and two others (train/test swapped around).
+  std::vector<FitTask> tasks{task(), task(), task()};
+  for (int k = 1; k < 3; ++k) {
+    FitTask& t = tasks[static_cast<size_t>(k)];
+    std::rotate(t.train.begin(), t.train.begin() + 40 * k, t.train.end());  // another batch order
+    t.train.resize(t.train.size() - 20 * static_cast<size_t>(k));
+    for (auto& y : t.targets) y.resize(t.train.size());
+  }
+  NnOptions o = small_options();
+  o.epochs = 20;
+  o.gcn_epochs = 30;
+  o.deal_tasks = true;
+  MlpModel mlp(w, f, o);
+  GcnModel gcn(w, f, o);
+  const auto dealt_mlp = mlp.run_tasks(tasks), dealt_gcn = gcn.run_tasks(tasks);
+  MPI_Comm self_raw;
+  MPI_Comm_split(w.raw(), w.rank() == 0 ? 0 : MPI_UNDEFINED, 0, &self_raw);
+  if (w.rank() == 0) {
+    const Comm self(self_raw);
+    o.deal_tasks = false;
+    MlpModel one_mlp(self, f, o);
+    GcnModel one_gcn(self, f, o);
+    const auto ref_mlp = one_mlp.run_tasks(tasks), ref_gcn = one_gcn.run_tasks(tasks);
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      CHECK(dealt_mlp[t].predictions == ref_mlp[t].predictions);
+      CHECK(dealt_gcn[t].predictions == ref_gcn[t].predictions);
+    }
+    MPI_Comm_free(&self_raw);
+  }
 }
