@@ -11,6 +11,7 @@ bin=$(realpath "$1")/dvhpc
 src=$(cd "$(dirname "$0")/.." && pwd)
 data=$src/../shared/data/genomic_prediction
 work=${2:-$(mktemp -d)}
+mkdir -p "$work"
 cd "$work"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 py=/usr/bin/python3
