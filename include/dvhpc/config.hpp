@@ -169,6 +169,21 @@ struct GpConfig {
   double min_maf = 0.0;             // variants with a lower minor allele frequency are left out
   bool plot = true;                 // PREFIX.gp.png
   std::string predict_from;         // a saved PREFIX.gp.h5: predict gp.genotypes with it, no fit
+  // the neural models mlp and gcn (gp.nn.*; src/gp/nn_features.hpp)
+  struct Nn {
+    int64_t hidden = 64, hidden2 = 0;  // hidden layer sizes (hidden2 = 0: one layer)
+    int epochs = 200;                  // mlp: passes over the training samples
+    int64_t batch = 32;
+    double learning_rate = 1e-3, weight_decay = 0.03, dropout = 0.2;
+    int patience = 20;                 // epochs without validation improvement before stopping
+    uint64_t seed = 1;
+    double validation = 0.15;          // inner validation share of each training set
+    int64_t components = 0;            // input width cap (0 = every non-null component)
+    int64_t neighbours = 10;           // gcn: k nearest neighbours
+    int gcn_epochs = 400;              // gcn: full-batch steps
+    double gcn_learning_rate = 1e-2, gcn_weight_decay = 1e-3;
+    std::string parallel = "data";     // data: data-parallel training | tasks: whole folds dealt to ranks
+  } nn;
 };
 
 // `dvhpc joint`: per-sample gVCFs -> one cohort VCF and genotype matrix.

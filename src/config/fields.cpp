@@ -205,7 +205,7 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(int, "gp.folds", gp.folds, "gp: k of k-fold cross-validation"),
       DVHPC_FIELD(uint64_t, "gp.seed", gp.seed, "gp: seed of the fold assignment"),
       DVHPC_FIELD(std::string, "gp.folds_file", gp.folds_file, "gp: FID IID fold table (instead of gp.folds/seed)"),
-      DVHPC_FIELD(std::vector<std::string>, "gp.models", gp.models, "gp: models, gblup and/or ensemble"),
+      DVHPC_FIELD(std::vector<std::string>, "gp.models", gp.models, "gp: models, gblup, mlp, gcn and/or ensemble"),
       DVHPC_FIELD(std::string, "gp.shrinkage", gp.shrinkage,
                   "gp: gblup's lambda by reml (restricted likelihood) | loo (leave-one-out error)"),
       DVHPC_FIELD(bool, "gp.standardize", gp.standardize,
@@ -214,6 +214,24 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(bool, "gp.plot", gp.plot, "gp: write PREFIX.gp.png"),
       DVHPC_FIELD(std::string, "gp.predict_from", gp.predict_from,
                   "gp: a saved PREFIX.gp.h5: predict gp.genotypes -> PREFIX.gp.predicted.tsv (no fit)"),
+      // ---- gp.nn: mlp and gcn
+      DVHPC_FIELD(int64_t, "gp.nn.hidden", gp.nn.hidden, "gp mlp/gcn: units of the first hidden layer"),
+      DVHPC_FIELD(int64_t, "gp.nn.hidden2", gp.nn.hidden2, "gp mlp/gcn: units of a second hidden layer (0 = none)"),
+      DVHPC_FIELD(int, "gp.nn.epochs", gp.nn.epochs, "gp mlp: most passes over the training samples"),
+      DVHPC_FIELD(int64_t, "gp.nn.batch", gp.nn.batch, "gp mlp: global mini-batch (same at any rank count)"),
+      DVHPC_FIELD(double, "gp.nn.learning_rate", gp.nn.learning_rate, "gp mlp: Adam learning rate"),
+      DVHPC_FIELD(double, "gp.nn.weight_decay", gp.nn.weight_decay, "gp mlp: L2 weight decay"),
+      DVHPC_FIELD(double, "gp.nn.dropout", gp.nn.dropout, "gp mlp/gcn: dropout after each hidden layer"),
+      DVHPC_FIELD(int, "gp.nn.patience", gp.nn.patience, "gp mlp/gcn: epochs without validation improvement before stopping"),
+      DVHPC_FIELD(uint64_t, "gp.nn.seed", gp.nn.seed, "gp mlp/gcn: seed of weights, batches, dropout, validation split"),
+      DVHPC_FIELD(double, "gp.nn.validation", gp.nn.validation, "gp mlp/gcn: inner validation share of each training set"),
+      DVHPC_FIELD(int64_t, "gp.nn.components", gp.nn.components, "gp mlp/gcn: input principal components (0 = all non-null)"),
+      DVHPC_FIELD(int64_t, "gp.nn.neighbours", gp.nn.neighbours, "gp gcn: k of the k-nearest-neighbour sample graph"),
+      DVHPC_FIELD(int, "gp.nn.gcn_epochs", gp.nn.gcn_epochs, "gp gcn: most full-batch steps"),
+      DVHPC_FIELD(double, "gp.nn.gcn_learning_rate", gp.nn.gcn_learning_rate, "gp gcn: Adam learning rate"),
+      DVHPC_FIELD(double, "gp.nn.gcn_weight_decay", gp.nn.gcn_weight_decay, "gp gcn: L2 weight decay"),
+      DVHPC_FIELD(std::string, "gp.nn.parallel", gp.nn.parallel,
+                  "gp mlp/gcn: data (data-parallel training of each fold) | tasks (whole folds dealt to ranks)"),
   };
 
   // `regions:` is special: a BED path or a list of region strings.

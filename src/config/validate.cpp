@@ -200,15 +200,33 @@ void validate(const Config& c) {
   if (c.gp.shrinkage != "reml" && c.gp.shrinkage != "loo")
     bad("gp.shrinkage", "must be reml or loo, not '" + c.gp.shrinkage + "'");
   require_range("gp.min_maf", c.gp.min_maf, 0.0, 0.5);
-  if (c.gp.models.empty()) bad("gp.models", "needs at least one model (gblup, ensemble)");
+  if (c.gp.models.empty()) bad("gp.models", "needs at least one model (gblup, mlp, gcn, ensemble)");
   for (size_t i = 0; i < c.gp.models.size(); ++i) {
     const std::string& m = c.gp.models[i];
-    if (m != "gblup" && m != "ensemble") bad("gp.models", "unknown model '" + m + "' (available: gblup, ensemble)");
+    if (m != "gblup" && m != "mlp" && m != "gcn" && m != "ensemble")
+      bad("gp.models", "unknown model '" + m + "' (available: gblup, mlp, gcn, ensemble)");
     for (size_t j = 0; j < i; ++j)
       if (c.gp.models[j] == m) bad("gp.models", "'" + m + "' is listed twice");
   }
+  // ---- gp.nn (mlp, gcn)
+  if (c.gp.nn.hidden < 1) bad("gp.nn.hidden", "must be at least 1");
+  if (c.gp.nn.hidden2 < 0) bad("gp.nn.hidden2", "must be 0 (one hidden layer) or more");
+  if (c.gp.nn.epochs < 1) bad("gp.nn.epochs", "must be at least 1");
+  if (c.gp.nn.gcn_epochs < 1) bad("gp.nn.gcn_epochs", "must be at least 1");
+  if (c.gp.nn.batch < 1) bad("gp.nn.batch", "must be at least 1");
+  if (!(c.gp.nn.learning_rate > 0)) bad("gp.nn.learning_rate", "must be > 0");
+  if (!(c.gp.nn.gcn_learning_rate > 0)) bad("gp.nn.gcn_learning_rate", "must be > 0");
+  require_range("gp.nn.weight_decay", c.gp.nn.weight_decay, 0.0, 1e3);
+  require_range("gp.nn.gcn_weight_decay", c.gp.nn.gcn_weight_decay, 0.0, 1e3);
+  if (!(c.gp.nn.dropout >= 0 && c.gp.nn.dropout < 1)) bad("gp.nn.dropout", "must be in [0, 1)");
+  if (c.gp.nn.patience < 1) bad("gp.nn.patience", "must be at least 1");
+  if (!(c.gp.nn.validation >= 0 && c.gp.nn.validation < 0.9)) bad("gp.nn.validation", "must be in [0, 0.9)");
+  if (c.gp.nn.components < 0) bad("gp.nn.components", "must be 0 (all) or more");
+  if (c.gp.nn.neighbours < 1) bad("gp.nn.neighbours", "must be at least 1");
+  if (c.gp.nn.parallel != "data" && c.gp.nn.parallel != "tasks")
+    bad("gp.nn.parallel", "must be data or tasks, not '" + c.gp.nn.parallel + "'");
   if (c.gp.models.size() == 1 && c.gp.models[0] == "ensemble")
-    bad("gp.models", "the ensemble averages other models: add gblup");
+    bad("gp.models", "the ensemble averages other models: add gblup, mlp or gcn");
   if (cmd == "gp") {
     if (c.gp.genotypes.empty())
       bad("gp.genotypes", "is required (a PLINK prefix, an HDF5 genotype matrix or a VCF/BCF)");

@@ -13,6 +13,7 @@
 #include "dvhpc/log.hpp"
 #include "gblup.hpp"
 #include "gp_outputs.hpp"
+#include "nn_net.hpp"
 #include "phenotypes.hpp"
 #include "src/pca/projection.hpp"
 #include "src/pca/standardized_genotypes.hpp"
@@ -179,9 +180,16 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
   // The models; the ensemble is formed from the others below.
   std::vector<std::unique_ptr<GpModel>> models;
   std::vector<std::string> names;
+  std::shared_ptr<const SampleFeatures> nn_features;  // shared by mlp and gcn, made on first use
   for (const auto& name : gc.models) {
     if (name == "ensemble") continue;
-    // A new model (mlp, gcn) is one more branch here and a name in validate.cpp.
+    if (name == "mlp" || name == "gcn") {
+      ScopedStage st(ctx.times, "nn_features");
+      models.push_back(make_neural_model(name, comm, *x, gc.nn, &nn_features));
+      names.push_back(name);
+      continue;
+    }
+    // A new model is one more branch here and a name in validate.cpp.
     DVHPC_ASSERT(name == "gblup", "model '" + name + "' passed validation but has no implementation");
     ScopedStage st(ctx.times, "relationship");
     models.push_back(std::make_unique<Gblup>(comm, *x, gc.shrinkage == "reml" ? Shrinkage::Reml : Shrinkage::Loo));
@@ -249,6 +257,7 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
   {
     ScopedStage st(ctx.times, "final_fit");
     for (size_t mi = 0; mi < models.size(); ++mi) {
+      if (names[mi] == "mlp" || names[mi] == "gcn") continue;  // not linear: no marker effects to save
       MarkerEffects& all = effects[mi];
       all.intercept.assign(ph.traits.size(), nan_value());
       all.shrinkage.assign(ph.traits.size(), nan_value());
@@ -273,8 +282,14 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
     ScopedStage st(ctx.times, "write");
     write_cv_table(comm, cfg.output + ".gp.tsv", names, results, k);
     write_predictions(comm, cfg.output + ".gp.predictions.tsv", m.samples, names, results);
-    std::vector<std::string> linear(names.begin(), names.begin() + static_cast<long>(models.size()));
-    write_gp_h5(ctx, cfg.output + ".gp.h5", m.samples, ph.traits, linear, effects);
+    std::vector<std::string> linear;
+    std::vector<MarkerEffects> linear_effects;
+    for (size_t mi = 0; mi < models.size(); ++mi)
+      if (names[mi] != "mlp" && names[mi] != "gcn") {  // only linear fits are saved
+        linear.push_back(names[mi]);
+        linear_effects.push_back(std::move(effects[mi]));
+      }
+    write_gp_h5(ctx, cfg.output + ".gp.h5", m.samples, ph.traits, linear, linear_effects);
     log::info("wrote {0}.gp.tsv, {0}.gp.predictions.tsv, {0}.gp.h5", cfg.output);
   }
   if (gc.plot) {
