@@ -166,7 +166,7 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
                                                       "-fold cross-validation");
   }
 
-  std::unique_ptr<StandardizedGenotypes> x;
+  std::unique_ptr<StandardizedGenotypes> x, x_centred;
   {
     ScopedStage st(ctx.times, "standardise");
     x = std::make_unique<StandardizedGenotypes>(m, gc.min_maf, gc.standardize);
@@ -185,7 +185,12 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
     if (name == "ensemble") continue;
     if (name == "mlp" || name == "gcn") {
       ScopedStage st(ctx.times, "nn_features");
-      models.push_back(make_neural_model(name, comm, *x, gc.nn, &nn_features));
+      // The networks take centred markers whatever gp.standardize says: their
+      // defaults (weight decay) were measured on them, and plink-standardised
+      // markers flatten the spectrum of their PC-score inputs, so the mlp
+      // overfits (Arabidopsis FT16: r 0.51 against 0.80).
+      if (gc.standardize && !x_centred) x_centred = std::make_unique<StandardizedGenotypes>(m, gc.min_maf, false);
+      models.push_back(make_neural_model(name, comm, gc.standardize ? *x_centred : *x, gc.nn, &nn_features));
       names.push_back(name);
       continue;
     }
