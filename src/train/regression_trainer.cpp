@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <limits>
 
+#include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/nn/serialization.hpp"
 #include "dvhpc/train/data_order.hpp"
+#include "dvhpc/train/fault_injection.hpp"
 #include "train_state_io.hpp"
 
 namespace dvhpc::train {
@@ -143,6 +145,7 @@ void RegressionTrainer::resume(const std::string& path) {
 }
 
 RegressionResult RegressionTrainer::run() {
+  static const FaultPlan faults(comm_);
   RegressionResult res;
   const int64_t per_epoch = static_cast<int64_t>(train_idx_.size()) / batch_;
   const bool validate = !val_idx_.empty();
@@ -154,6 +157,10 @@ RegressionResult RegressionTrainer::run() {
         res.epochs = state_.epoch;
         return res;  // interrupted on purpose: no restore, the caller resumes
       }
+      // Named by the watchdog and by abort_with if this step fails or hangs.
+      watchdog::set_phase("regression step " + std::to_string(state_.step + 1) + " (epoch " +
+                          std::to_string(state_.epoch + 1) + ")");
+      faults.at_step(state_.step + 1);
       const auto first = order.begin() + state_.next_batch * batch_;
       problem_.gradients(std::vector<int64_t>(first, first + batch_), state_.step);
       reducer_->reduce(1.0f);  // the problem already scaled its share
@@ -167,6 +174,7 @@ RegressionResult RegressionTrainer::run() {
     }
     bool improved = false;
     if (validate) {
+      watchdog::set_phase("regression validation after epoch " + std::to_string(state_.epoch + 1));
       // The largest over ranks: equal anyway, but one value makes the
       // stopping decision provably the same everywhere.
       const double v = comm_.allreduce_max(problem_.loss(val_idx_));

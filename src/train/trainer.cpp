@@ -15,6 +15,7 @@
 #include "dvhpc/progress.hpp"
 #include "dvhpc/timer.hpp"
 #include "dvhpc/train/data_order.hpp"
+#include "dvhpc/train/fault_injection.hpp"
 #include "train_state_io.hpp"
 
 namespace dvhpc::train {
@@ -46,27 +47,6 @@ void average_buffers(const Comm& comm, nn::Model& m) {
   }
 }
 
-// Fault injection for tests/cli/train_failures.sh, read once: on rank
-// DVHPC_FAULT_RANK (default: the last rank), at training step N (1-based)
-//   DVHPC_FAULT_HANG_AT_STEP=N   the rank stops for good (a deadlock, a stuck disk)
-//   DVHPC_FAULT_THROW_AT_STEP=N  the rank throws, as a failed read would
-// while the other ranks go on into the step's gradient allreduce.
-struct FaultPlan {
-  int64_t hang_at = -1, throw_at = -1;
-  explicit FaultPlan(const Comm& comm) {
-    const char* r = std::getenv("DVHPC_FAULT_RANK");
-    if ((r ? std::atoi(r) : comm.size() - 1) != comm.rank()) return;
-    if (const char* h = std::getenv("DVHPC_FAULT_HANG_AT_STEP")) hang_at = std::atoll(h);
-    if (const char* t = std::getenv("DVHPC_FAULT_THROW_AT_STEP")) throw_at = std::atoll(t);
-  }
-  void at_step(int64_t step) const {
-    if (step == hang_at)
-      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
-    if (step == throw_at)
-      throw Error(ErrorKind::Input, "DVHPC_FAULT_THROW_AT_STEP: injected failure in training step " +
-                                        std::to_string(step));
-  }
-};
 
 }  // namespace
 
