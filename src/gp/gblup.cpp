@@ -86,17 +86,7 @@ std::vector<TaskResult> Gblup::run_tasks(const std::vector<FitTask>& tasks) {
   }
   cover(all);  // every rank: one decomposition, then each rank its tasks
   // Largest training set first, each to the least loaded rank (cost ~ n^3).
-  std::vector<size_t> order(tasks.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return tasks[a].train.size() > tasks[b].train.size(); });
-  std::vector<double> load(static_cast<size_t>(comm_.size()), 0.0);
-  std::vector<int> owner(tasks.size());
-  for (size_t t : order) {
-    const size_t r = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[t] = static_cast<int>(r);
-    load[r] += std::pow(static_cast<double>(tasks[t].train.size()), 3);
-  }
+  const std::vector<int> owner = deal_tasks(tasks, comm_.size(), [](double n) { return n * n * n; });
   // Results packed per task: predictions [trait][test], then shrinkage
   // [trait]; zeros from the ranks that did not run a task, so the sum over
   // ranks is exactly the owner's values.

@@ -72,6 +72,11 @@ class GpModel {
   virtual bool marker_effects(MarkerEffects* out) const;
 };
 
+// Which rank runs each task when whole tasks are dealt to ranks: largest
+// training set first, each to the least loaded rank, the load of a task
+// being cost(training samples). Deterministic, so every rank agrees.
+std::vector<int> deal_tasks(const std::vector<FitTask>& tasks, int ranks, double (*cost)(double n));
+
 inline double nan_value() { return std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace dvhpc::gp

@@ -123,17 +123,7 @@ std::vector<std::vector<double>> NeuralGpModel::predict(const std::vector<int64_
 std::vector<TaskResult> NeuralGpModel::run_tasks(const std::vector<FitTask>& tasks) {
   if (!o_.deal_tasks || comm_.size() == 1) return GpModel::run_tasks(tasks);
   // Largest training set first, each to the least loaded rank (cost ~ n).
-  std::vector<size_t> order(tasks.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return tasks[a].train.size() > tasks[b].train.size(); });
-  std::vector<double> load(static_cast<size_t>(comm_.size()), 0.0);
-  std::vector<int> owner(tasks.size());
-  for (size_t t : order) {
-    const size_t r = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[t] = static_cast<int>(r);
-    load[r] += static_cast<double>(tasks[t].train.size());
-  }
+  const std::vector<int> owner = deal_tasks(tasks, comm_.size(), [](double n) { return n; });
   // Predictions packed per task, zeros from the ranks that did not run it,
   // so the sum over ranks is exactly the owner's values.
   std::vector<size_t> offset(tasks.size() + 1, 0);

@@ -114,23 +114,11 @@ void RegressionTrainer::restore_best() {
 }
 
 void RegressionTrainer::save_checkpoint() {
-  std::string error;
-  if (comm_.is_root()) {
-    const std::string& path = opt_.checkpoint_path;
-    const std::string tmp = path + ".tmp";
-    try {
-      nn::save_checkpoint(tmp, problem_.model(), adam_.get());
-      write_train_state(tmp, state_, opt_.seed, batch_);
-      if (!best_.empty()) write_best(tmp, best_, best_epoch_);
-      if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw Error(ErrorKind::Output, "cannot rename '" + tmp + "' to '" + path + "'");
-    } catch (const Error& e) {
-      std::remove(tmp.c_str());
-      error = e.what();
-    }
-  }
-  error = comm_.broadcast(error);
-  if (!error.empty()) throw Error(ErrorKind::Output, error);
+  save_checkpoint_on_root(comm_, opt_.checkpoint_path, [&](const std::string& tmp) {
+    nn::save_checkpoint(tmp, problem_.model(), adam_.get());
+    write_train_state(tmp, state_, opt_.seed, batch_);
+    if (!best_.empty()) write_best(tmp, best_, best_epoch_);
+  });
 }
 
 void RegressionTrainer::resume(const std::string& path) {

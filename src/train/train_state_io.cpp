@@ -2,6 +2,9 @@
 
 #include <hdf5.h>
 
+#include <cstdio>
+
+#include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
 
 namespace dvhpc::train {
@@ -82,6 +85,24 @@ TrainState read_train_state(const std::string& path, uint64_t seed, int64_t glob
   H5Gclose(g);
   H5Fclose(f);
   return s;
+}
+
+void save_checkpoint_on_root(const Comm& comm, const std::string& path,
+                             const std::function<void(const std::string& tmp)>& write) {
+  std::string error;
+  if (comm.is_root()) {
+    const std::string tmp = path + ".tmp";
+    try {
+      write(tmp);
+      if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw Error(ErrorKind::Output, "cannot rename '" + tmp + "' to '" + path + "'");
+    } catch (const Error& e) {
+      std::remove(tmp.c_str());
+      error = e.what();
+    }
+  }
+  error = comm.broadcast(error);
+  if (!error.empty()) throw Error(ErrorKind::Output, error);
 }
 
 }  // namespace dvhpc::train

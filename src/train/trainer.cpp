@@ -164,21 +164,10 @@ EpochMetrics Trainer::validate() {
 }
 
 void Trainer::save_checkpoint(const std::string& path, bool with_optimizer) {
-  std::string error;
-  if (comm_.is_root()) {
-    const std::string tmp = path + ".tmp";
-    try {
-      nn::save_checkpoint(tmp, model_, with_optimizer ? adam_.get() : nullptr);
-      write_train_state(tmp, state_, opt_.seed, opt_.global_batch);
-      if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw Error(ErrorKind::Output, "cannot rename '" + tmp + "' to '" + path + "'");
-    } catch (const Error& e) {
-      std::remove(tmp.c_str());
-      error = e.what();
-    }
-  }
-  error = comm_.broadcast(error);
-  if (!error.empty()) throw Error(ErrorKind::Output, error);
+  save_checkpoint_on_root(comm_, path, [&](const std::string& tmp) {
+    nn::save_checkpoint(tmp, model_, with_optimizer ? adam_.get() : nullptr);
+    write_train_state(tmp, state_, opt_.seed, opt_.global_batch);
+  });
 }
 
 void Trainer::resume(const std::string& path) {
