@@ -69,6 +69,13 @@ void check_reads(const Config& c) {
 
 void check_output_prefix(const std::string& prefix) {
   if (prefix.empty()) bad("output", "must be a path prefix, e.g. results/sample1");
+  // A folder is not a prefix: 'out/' would write hidden files 'out/.vcf.gz'.
+  struct stat pst;
+  if (prefix.back() == '/' || (::stat(prefix.c_str(), &pst) == 0 && S_ISDIR(pst.st_mode))) {
+    std::string dir = prefix;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    bad("output", "'" + prefix + "' is a folder, not a path prefix: give a name inside it, e.g. " + dir + "/sample1");
+  }
   auto slash = prefix.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
   if (dir.empty()) dir = "/";

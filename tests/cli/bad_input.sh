@@ -32,6 +32,9 @@ for launcher in "" "mpirun -np 2 --oversubscribe"; do
   check "wrong type$tag" "key 'threads' expects integer" $launcher "$bin" call type.yaml
   check "bad command$tag" "unknown command 'cal'" $launcher "$bin" cal x.yaml
   check "bad option$tag" "unrecognised option '--bogus'" $launcher "$bin" call --bogus
+  mkdir -p outdir
+  check "output prefix is a folder$tag" "'outdir/' is a folder, not a path prefix" $launcher "$bin" simulate --set output=outdir/
+  check "output prefix names a folder$tag" "'outdir' is a folder, not a path prefix" $launcher "$bin" simulate --set output=outdir
   if [ -e "$ref" ]; then
     check "missing BAM$tag" "alignment file 'missing.bam' does not exist" $launcher "$bin" call missing_bam.yaml
   fi
