@@ -40,6 +40,7 @@ class Comm {
  public:
   // Wraps MPI_COMM_WORLD (after MpiSession has initialised MPI).
   static Comm world();
+  // Collective over c (finds the node-local rank): every rank of c constructs it.
   explicit Comm(MPI_Comm c);
 
   int rank() const { return rank_; }
@@ -48,8 +49,8 @@ class Comm {
   MPI_Comm raw() const { return comm_; }
 
   // Rank within the node (for GPU selection: one GPU per local rank).
-  int local_rank() const;
-  int local_size() const;
+  int local_rank() const { return local_rank_; }
+  int local_size() const { return local_size_; }
 
   void barrier() const;
   double allreduce_max(double v) const;
@@ -81,6 +82,7 @@ class Comm {
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
+  int local_rank_ = 0, local_size_ = 1;  // within the node, set at construction
 };
 
 // RAII MPI_Init_thread / MPI_Finalize. Requests MPI_THREAD_FUNNELED: only the

@@ -65,31 +65,18 @@ Comm Comm::world() { return Comm(MPI_COMM_WORLD); }
 Comm::Comm(MPI_Comm c) : comm_(c) {
   DVHPC_CHECK_MPI(MPI_Comm_rank(comm_, &rank_));
   DVHPC_CHECK_MPI(MPI_Comm_size(comm_, &size_));
-}
-
-namespace {
-MPI_Comm node_comm(MPI_Comm c) {
+  // The node-local rank and size, found here (a collective over c, which
+  // every rank of c constructs) so that the getters are plain reads: a getter
+  // that split the communicator would hang if one rank alone called it.
+  if (size_ == 1) return;
   MPI_Comm node;
-  watchdog::Wait w("MPI_Comm_split_type");
-  DVHPC_CHECK_MPI(MPI_Comm_split_type(c, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-  return node;
-}
-}  // namespace
-
-int Comm::local_rank() const {
-  MPI_Comm node = node_comm(comm_);
-  int r = 0;
-  MPI_Comm_rank(node, &r);
-  MPI_Comm_free(&node);
-  return r;
-}
-
-int Comm::local_size() const {
-  MPI_Comm node = node_comm(comm_);
-  int s = 1;
-  MPI_Comm_size(node, &s);
-  MPI_Comm_free(&node);
-  return s;
+  {
+    watchdog::Wait w("MPI_Comm_split_type");
+    DVHPC_CHECK_MPI(MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  }
+  DVHPC_CHECK_MPI(MPI_Comm_rank(node, &local_rank_));
+  DVHPC_CHECK_MPI(MPI_Comm_size(node, &local_size_));
+  DVHPC_CHECK_MPI(MPI_Comm_free(&node));
 }
 
 void Comm::barrier() const { DVHPC_CHECK_MPI(MPI_Barrier(comm_)); }
