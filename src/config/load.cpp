@@ -170,10 +170,17 @@ Config load_config(const std::string& command, const std::string& path,
     sets.emplace_back(key, parse_yaml(o.substr(eq + 1), "--set " + key));
   }
 
+  // The preset must be a name: a map or list under `preset:` is a config
+  // error, not yaml-cpp's bad-conversion exception (found by
+  // tests/fuzz/config_fuzz.cpp; kept as tests/fuzz/corpus/config/preset-map).
+  auto preset_name = [](const YAML::Node& v, const std::string& where) {
+    if (!v.IsScalar()) config_error(where, "expects a preset name, e.g. preset: fast");
+    return v.as<std::string>();
+  };
   std::string preset = "default";
-  if (user.IsMap() && user["preset"]) preset = user["preset"].as<std::string>();
+  if (user.IsMap() && user["preset"]) preset = preset_name(user["preset"], path + ": key 'preset'");
   for (const auto& [k, v] : sets)
-    if (k == "preset") preset = v.as<std::string>();
+    if (k == "preset") preset = preset_name(v, "--set preset");
   auto it = std::find_if(presets().begin(), presets().end(),
                          [&](const auto& p) { return p.first == preset; });
   if (it == presets().end()) {

@@ -12,6 +12,7 @@ printf 'reference: ref.fa\nreads: [a.bam\n' > syntax.yaml
 printf 'reads: a.bam\nfilters:\n  min_mapqq: 3\n' > unknown.yaml
 printf 'reference: %s\nreads: missing.bam\n' "$ref" > missing_bam.yaml
 printf 'threads: two\n' > type.yaml
+printf 'preset:\n  fast: 1\n' > preset_map.yaml  # found by tests/fuzz/config_fuzz.cpp
 fails=0
 check() {  # check NAME EXPECTED_TEXT COMMAND...
   local name=$1 want=$2; shift 2
@@ -30,6 +31,7 @@ for launcher in "" "mpirun -np 2 --oversubscribe"; do
   check "syntax$tag" "syntax.yaml:3" $launcher "$bin" call syntax.yaml
   check "unknown key$tag" "unknown key 'filters.min_mapqq'" $launcher "$bin" call unknown.yaml
   check "wrong type$tag" "key 'threads' expects integer" $launcher "$bin" call type.yaml
+  check "preset not a name$tag" "key 'preset': expects a preset name" $launcher "$bin" call preset_map.yaml
   check "bad command$tag" "unknown command 'cal'" $launcher "$bin" cal x.yaml
   check "bad option$tag" "unrecognised option '--bogus'" $launcher "$bin" call --bogus
   mkdir -p outdir
