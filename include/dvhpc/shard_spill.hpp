@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dvhpc {
@@ -84,6 +85,9 @@ class SpillReader {
   std::string path_;
   std::FILE* fp_ = nullptr;
   std::vector<SpillSection> index_;
+  // Section by name: joint keeps one section per region in one file, read
+  // piece after piece, so a linear search per read would be quadratic.
+  std::unordered_map<std::string, size_t> by_name_;
 };
 
 // Reads held shards piece after piece, opening each spill file once per run

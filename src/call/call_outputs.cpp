@@ -33,7 +33,10 @@ std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample
 CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
                          std::vector<std::string> samples, const ShardCache& cache)
     : ctx_(ctx), samples_(std::move(samples)), cache_(cache) {
-  for (const auto& c : contigs) contig_names_.push_back(c.name);
+  for (const auto& c : contigs) {
+    contig_ids_.emplace(c.name, static_cast<int64_t>(contig_names_.size()));
+    contig_names_.push_back(c.name);
+  }
   std::vector<std::string> header = call_vcf_header();
   header.insert(header.begin(), "##source=dvhpc " + std::string(DVHPC_VERSION_STRING));
   candidate_format_ = std::make_unique<VcfFormat>(candidate_vcf_header(), contigs, samples_);
@@ -67,8 +70,7 @@ void CallOutputs::spill(int64_t shard, const std::string& candidate_vcf, const s
   w.add_rows("probabilities", cols.probabilities, ns * 3);
   for (size_t k = 0; k < gvcf_formats_.size(); ++k)
     w.add_bytes(gvcf_section(k), gvcf_formats_[k]->compress_block(gvcf.at(k)));
-  const auto id = std::find(contig_names_.begin(), contig_names_.end(), span.contig) - contig_names_.begin();
-  const std::vector<int64_t> span_row{static_cast<int64_t>(id), span.begin, span.site_end};
+  const std::vector<int64_t> span_row{contig_ids_.at(span.contig), span.begin, span.site_end};
   w.add_rows(kGvcfSpan, span_row, 3);
   w.commit();
   hold(shard, w.sections(), span_row.data());

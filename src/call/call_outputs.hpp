@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "call_records.hpp"
@@ -88,7 +89,8 @@ class CallOutputs {
   const ShardCache& cache_;
   std::unique_ptr<VcfFormat> candidate_format_, call_format_;
   std::vector<std::unique_ptr<VcfFormat>> gvcf_formats_;  // per sample, when cfg.gvcf
-  std::vector<std::string> contig_names_;
+  std::vector<std::string> contig_names_;  // reference order: index = contig id in the gVCF spans
+  std::unordered_map<std::string, int64_t> contig_ids_;
   std::vector<Held> held_;
 };
 

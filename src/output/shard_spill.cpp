@@ -114,6 +114,7 @@ SpillReader::SpillReader(const std::string& path) : path_(path) {
     s.row_bytes = get_u64(p);
     if (s.offset < 8 || s.bytes < 0 || s.offset + s.bytes > idx_at || (s.kind != 0 && s.rows * s.row_bytes != s.bytes))
       throw bad("has a damaged index");
+    by_name_.emplace(s.name, index_.size());  // the first of a repeated name, as find_section
     index_.push_back(std::move(s));
   }
 }
@@ -138,7 +139,11 @@ const SpillSection& find_section(const std::vector<SpillSection>& index, const s
   throw Error(ErrorKind::Input, "shard file '" + path + "' has no section '" + name + "'");
 }
 
-const SpillSection& SpillReader::section(const std::string& name) const { return find_section(index_, name, path_); }
+const SpillSection& SpillReader::section(const std::string& name) const {
+  const auto it = by_name_.find(name);
+  if (it == by_name_.end()) return find_section(index_, name, path_);  // throws, naming the file
+  return index_[it->second];
+}
 
 void SpillReader::read(const std::string& name, int64_t offset, int64_t n, void* out) const {
   const SpillSection& s = section(name);
