@@ -10,6 +10,7 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/genotype_matrix.hpp"
 #include "dvhpc/sim/population.hpp"
+#include "mpi_test_util.hpp"
 #include "dvhpc/sim/rng.hpp"
 #include "src/gp/gblup.hpp"
 #include "src/pca/standardized_genotypes.hpp"
@@ -21,18 +22,7 @@ namespace {
 constexpr int64_t kSamples = 120, kVariants = 700;
 
 GenotypeMatrix block(const Comm& w) {
-  sim::PopulationModel model{2, 0.02, "uniform", 3};
-  GenotypeMatrix m;
-  for (int64_t s = 0; s < kSamples; ++s) m.samples.push_back({"f", "s" + std::to_string(s)});
-  m.total_variants = kVariants;
-  std::vector<int8_t> g(kSamples);
-  const int64_t first = kVariants * w.rank() / w.size(), last = kVariants * (w.rank() + 1) / w.size();
-  for (int64_t v = first; v < last; ++v) {
-    model.genotypes(v, kSamples, 0.01, g.data());
-    uint8_t* row = m.add_variant(v, VariantId{"1", v + 1, "v" + std::to_string(v), "A", "C"});
-    for (int64_t s = 0; s < kSamples; ++s) set_code(row, s, code_of(g[static_cast<size_t>(s)]));
-  }
-  return m;
+  return test::simulated_block(w, sim::PopulationModel{2, 0.02, "uniform", 3}, kSamples, kVariants, 0.01);
 }
 
 // Copies of A1 (missing: -1) of every variant, gathered: [variants][samples].

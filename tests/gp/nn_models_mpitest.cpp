@@ -38,18 +38,7 @@ constexpr int64_t kSamples = 300, kVariants = 200;
 
 // This rank's block of the variants of a 2-population sample.
 GenotypeMatrix block(const Comm& w) {
-  sim::PopulationModel model{2, 0.05, "uniform", 5};
-  GenotypeMatrix m;
-  for (int64_t s = 0; s < kSamples; ++s) m.samples.push_back({"f", "s" + std::to_string(s)});
-  m.total_variants = kVariants;
-  std::vector<int8_t> g(kSamples);
-  const int64_t first = kVariants * w.rank() / w.size(), last = kVariants * (w.rank() + 1) / w.size();
-  for (int64_t v = first; v < last; ++v) {
-    model.genotypes(v, kSamples, 0.0, g.data());
-    uint8_t* row = m.add_variant(v, VariantId{"1", v + 1, "v" + std::to_string(v), "A", "C"});
-    for (int64_t s = 0; s < kSamples; ++s) set_code(row, s, code_of(g[static_cast<size_t>(s)]));
-  }
-  return m;
+  return test::simulated_block(w, sim::PopulationModel{2, 0.05, "uniform", 5}, kSamples, kVariants, 0.0);
 }
 
 // y = sum over all variants of beta (g - mean) + noise, h2 = 0.9: n / variants

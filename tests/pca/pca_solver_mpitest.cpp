@@ -11,6 +11,7 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/genotype_matrix.hpp"
 #include "dvhpc/sim/population.hpp"
+#include "mpi_test_util.hpp"
 #include "src/pca/pca_solver.hpp"
 #include "src/pca/projection.hpp"
 
@@ -23,19 +24,11 @@ namespace {
 constexpr int64_t kSamples = 300, kVariants = 2500;
 
 GenotypeMatrix block(const Comm& w, bool all) {
-  sim::PopulationModel model{4, 0.03, "uniform", 11};
-  GenotypeMatrix m;
-  for (int64_t s = 0; s < kSamples; ++s) m.samples.push_back({"f", "s" + std::to_string(s)});
-  m.total_variants = kVariants;
-  std::vector<int8_t> g(kSamples);
   const int64_t first = all ? 0 : kVariants * w.rank() / w.size(), last = all ? kVariants : kVariants * (w.rank() + 1) / w.size();
-  for (int64_t v = first; v < last; ++v) {
-    model.genotypes(v, kSamples, 0.02, g.data());
-    if (v % 97 == 0) std::fill(g.begin(), g.end(), 2);  // monomorphic: must be left out
-    uint8_t* row = m.add_variant(v, VariantId{"1", v + 1, "v" + std::to_string(v), "A", "C"});
-    for (int64_t s = 0; s < kSamples; ++s) set_code(row, s, code_of(g[static_cast<size_t>(s)]));
-  }
-  return m;
+  return test::simulated_rows(sim::PopulationModel{4, 0.03, "uniform", 11}, kSamples, kVariants, 0.02, first, last,
+                              [](int64_t v, std::vector<int8_t>& g) {
+                                if (v % 97 == 0) std::fill(g.begin(), g.end(), 2);  // monomorphic: must be left out
+                              });
 }
 
 struct Reference {
