@@ -31,7 +31,7 @@
 // it) the survivors name the step, and after a hang the stuck rank is the one
 // "not waiting on other ranks".
 //
-// The phase ("train step 123", "validate epoch 2", a ScopedStage name) is set
+// The phase ("train step 123 (epoch 2)", "train step 130 (epoch 2, validation)", a ScopedStage name) is set
 // by the code that knows it: set_phase() / ScopedPhase. It is kept in a few
 // fixed slots so the watchdog thread and the signal handler can read it
 // without locks; a phase changed while being read can at worst be printed

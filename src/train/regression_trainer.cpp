@@ -162,7 +162,10 @@ RegressionResult RegressionTrainer::run() {
     }
     bool improved = false;
     if (validate) {
-      watchdog::set_phase("regression validation after epoch " + std::to_string(state_.epoch + 1));
+      // Named by the step it follows, like a training step, so a failure
+      // here says where training stood (epochs of a small set are a few steps).
+      watchdog::set_phase("regression step " + std::to_string(state_.step) + " (epoch " +
+                          std::to_string(state_.epoch + 1) + ", validation)");
       // The largest over ranks: equal anyway, but one value makes the
       // stopping decision provably the same everywhere.
       const double v = comm_.allreduce_max(problem_.loss(val_idx_));

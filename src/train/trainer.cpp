@@ -111,7 +111,9 @@ float Trainer::train_step(const std::vector<int64_t>& batch) {
 }
 
 EpochMetrics Trainer::validate() {
-  watchdog::set_phase("validation after epoch " + std::to_string(state_.epoch + 1));
+  // Named by the step it follows, like a training step (see the watchdog's messages).
+  watchdog::set_phase("train step " + std::to_string(state_.step) + " (epoch " + std::to_string(state_.epoch + 1) +
+                      ", validation)");
   EpochMetrics m;
   const auto [b, e] = rank_slice(static_cast<int64_t>(val_idx_.size()), comm_.rank(), comm_.size());
   const nn::Shape ex = data_.example_shape();
