@@ -25,9 +25,11 @@ int32_t AlleleCounts::allele_total(int64_t pos) const {
   return d;
 }
 
-AlleleCounter::AlleleCounter(const CandidateConfig& cfg) : cfg_(cfg) {}
+template <class Exec>
+BasicAlleleCounter<Exec>::BasicAlleleCounter(const CandidateConfig& cfg) : cfg_(cfg) {}
 
-void AlleleCounter::count(const ReadBatch& batch, const Region& window, const std::string& ref) {
+template <class Exec>
+void BasicAlleleCounter<Exec>::count(const ReadBatch& batch, const Region& window, const std::string& ref) {
   if (static_cast<int64_t>(ref.size()) != window.length())
     throw Error(ErrorKind::Internal, "AlleleCounter::count: reference has " + std::to_string(ref.size()) +
                                          " bases for window " + window.to_string());
@@ -39,8 +41,8 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   // The batch's own storage on host builds; device buffers that persist
   // across windows on GPU builds (kernels/device_view.hpp). Used only in
   // this call: the batch may be gone by the next.
-  ReadViews<MemSpace>& buf = reads_buf_;
-  ReadViews<MemSpace> r;
+  ReadViews<Mem>& buf = reads_buf_;
+  ReadViews<Mem> r;
   r.pos = device_view(batch.pos, "dvhpc::reads.pos", &buf.pos);
   r.cigar_offset = device_view(batch.cigar_offset, "dvhpc::reads.cigar_offset", &buf.cigar_offset);
   r.cigar = device_view(batch.cigar, "dvhpc::reads.cigar", &buf.cigar);
@@ -55,22 +57,22 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
   ref_codes_ = device_view(ref_codes_host_, "dvhpc::ref_codes", &ref_buf_);
 
   if (static_cast<int64_t>(counts_.extent(0)) != npos)
-    counts_ = CountView<MemSpace>("dvhpc::allele_counts", npos);
+    counts_ = CountView<Mem>("dvhpc::allele_counts", npos);
   else
     Kokkos::deep_copy(counts_, 0);
 
   const int64_t nreads = static_cast<int64_t>(batch.size());
   int64_t n_indel_ops = 0;
-  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<ExecSpace>(0, nreads),
-                          CountIndelOpsFunctor<MemSpace>{r}, n_indel_ops);
+  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<Exec>(0, nreads),
+                          CountIndelOpsFunctor<Mem>{r}, n_indel_ops);
   const uint32_t capacity = static_cast<uint32_t>(n_indel_ops + n_indel_ops / 2 + 64);
-  if (indels_.capacity() < capacity) indels_ = IndelMap<DeviceType>(capacity);
+  if (indels_.capacity() < capacity) indels_ = IndelMap<Device>(capacity);
   else indels_.clear();
 
   // Chunks of reads and the positions only each chunk touches (see
   // allele_count.hpp). Host backends: 8 chunks per thread; GPUs: one read each.
-  const bool on_host = Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemSpace>::accessible;
-  const int64_t nchunks = on_host ? std::min<int64_t>(nreads, 8 * ExecSpace::concurrency()) : nreads;
+  const bool on_host = Kokkos::SpaceAccessibility<Kokkos::HostSpace, Mem>::accessible;
+  const int64_t nchunks = on_host ? std::min<int64_t>(nreads, 8 * Exec::concurrency()) : nreads;
   const int64_t per_chunk = nchunks > 0 ? (nreads + nchunks - 1) / nchunks : 1;
   std::vector<int64_t> lo(static_cast<size_t>(nchunks), INT64_MAX), hi(static_cast<size_t>(nchunks), INT64_MIN);
   if (on_host)
@@ -92,17 +94,18 @@ void AlleleCounter::count(const ReadBatch& batch, const Region& window, const st
       start = std::min(start, lo[static_cast<size_t>(c)]);
     }
   }
-  AlleleCountFunctor<DeviceType> f{r, counts_, indels_, device_view(ex_begin, "dvhpc::excl_begin", &excl_begin_buf_),
+  AlleleCountFunctor<Device> f{r, counts_, indels_, device_view(ex_begin, "dvhpc::excl_begin", &excl_begin_buf_),
                                    device_view(ex_end, "dvhpc::excl_end", &excl_end_buf_), per_chunk, window.begin, npos,
                                    static_cast<int32_t>(cfg_.min_base_quality)};
-  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<ExecSpace>(0, nchunks), f);
+  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<Exec>(0, nchunks), f);
   Kokkos::fence();
   if (indels_.failed_insert())
     throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +
                                          " (capacity " + std::to_string(capacity) + ")");
 }
 
-IndelAllele AlleleCounter::indel_at(uint32_t slot, const IndelMap<Kokkos::HostSpace>& host) const {
+template <class Exec>
+IndelAllele BasicAlleleCounter<Exec>::indel_at(uint32_t slot, const IndelMap<Kokkos::HostSpace>& host) const {
   const IndelKey k = host.key_at(slot);
   const IndelValue v = host.value_at(slot);
   IndelAllele a;
@@ -115,7 +118,8 @@ IndelAllele AlleleCounter::indel_at(uint32_t slot, const IndelMap<Kokkos::HostSp
   return a;
 }
 
-AlleleCounts AlleleCounter::to_host() const {
+template <class Exec>
+AlleleCounts BasicAlleleCounter<Exec>::to_host() const {
   AlleleCounts out;
   out.window = window_;
   auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), counts_);
@@ -129,5 +133,17 @@ AlleleCounts AlleleCounter::to_host() const {
   });
   return out;
 }
+
+// candidates() is in candidate_select.cpp, which instantiates it.
+template BasicAlleleCounter<ExecSpace>::BasicAlleleCounter(const CandidateConfig&);
+template void BasicAlleleCounter<ExecSpace>::count(const ReadBatch&, const Region&, const std::string&);
+template AlleleCounts BasicAlleleCounter<ExecSpace>::to_host() const;
+template IndelAllele BasicAlleleCounter<ExecSpace>::indel_at(uint32_t, const IndelMap<HostSpace>&) const;
+#if DVHPC_KERNELS_ON_DEVICE
+template BasicAlleleCounter<HostExecSpace>::BasicAlleleCounter(const CandidateConfig&);
+template void BasicAlleleCounter<HostExecSpace>::count(const ReadBatch&, const Region&, const std::string&);
+template AlleleCounts BasicAlleleCounter<HostExecSpace>::to_host() const;
+template IndelAllele BasicAlleleCounter<HostExecSpace>::indel_at(uint32_t, const IndelMap<HostSpace>&) const;
+#endif
 
 }  // namespace dvhpc

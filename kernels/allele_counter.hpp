@@ -18,9 +18,17 @@
 
 namespace dvhpc {
 
-class AlleleCounter {
+// Exec: the Kokkos execution space the kernels run on. Instantiated for
+// kernels::ExecSpace (the program's: OpenMP, or CUDA in device builds) and,
+// in device builds, for kernels::HostExecSpace too, so that the kernel
+// tests can check the device's results against the host's.
+template <class Exec>
+class BasicAlleleCounter {
  public:
-  explicit AlleleCounter(const CandidateConfig& cfg);
+  using Mem = typename Exec::memory_space;
+  using Device = Kokkos::Device<Exec, Mem>;
+
+  explicit BasicAlleleCounter(const CandidateConfig& cfg);
 
   // Counts the reads of `batch` over `window`; `ref` holds the reference
   // bases of `window` (ref.size() == window.length()).
@@ -37,7 +45,7 @@ class AlleleCounter {
 
   const Region& window() const { return window_; }
   // Device count view (for the pileup-feature kernels that follow).
-  const kernels::CountView<kernels::MemSpace>& device_counts() const { return counts_; }
+  const kernels::CountView<Mem>& device_counts() const { return counts_; }
 
  private:
   IndelAllele indel_at(uint32_t slot, const kernels::IndelMap<Kokkos::HostSpace>& host) const;
@@ -46,13 +54,16 @@ class AlleleCounter {
   Region window_;
   std::string ref_;
   std::vector<uint8_t> bases_;  // host copy of batch bases (inserted sequences)
-  kernels::ReadViews<kernels::MemSpace> reads_buf_;  // device builds: grows, never shrinks
-  std::vector<uint8_t> ref_codes_host_;              // what ref_codes_ shows on host builds
-  kernels::U8View<kernels::MemSpace> ref_buf_;
-  kernels::U8View<kernels::MemSpace> ref_codes_;
-  kernels::CountView<kernels::MemSpace> counts_;
-  kernels::I64View<kernels::MemSpace> excl_begin_buf_, excl_end_buf_;
-  kernels::IndelMap<kernels::DeviceType> indels_;
+  kernels::ReadViews<Mem> reads_buf_;  // device builds: grows, never shrinks
+  std::vector<uint8_t> ref_codes_host_;  // what ref_codes_ shows on host builds
+  kernels::U8View<Mem> ref_buf_;
+  kernels::U8View<Mem> ref_codes_;
+  kernels::CountView<Mem> counts_;
+  kernels::I64View<Mem> excl_begin_buf_, excl_end_buf_;
+  kernels::IndelMap<Device> indels_;
 };
+
+// The program's counter: on the default execution space.
+using AlleleCounter = BasicAlleleCounter<kernels::ExecSpace>;
 
 }  // namespace dvhpc

@@ -46,7 +46,9 @@ Candidate merge_site(const std::string& contig, int64_t pos, const SiteAlleles& 
 
 }  // namespace
 
-std::vector<Candidate> AlleleCounter::candidates(const Region& core, const std::vector<IndelAllele>& extra) {
+template <class Exec>
+std::vector<Candidate> BasicAlleleCounter<Exec>::candidates(const Region& core,
+                                                           const std::vector<IndelAllele>& extra) {
   if (core.contig != window_.contig || core.begin < window_.begin || core.end > window_.end)
     throw Error(ErrorKind::Internal, "candidates(" + core.to_string() + ") outside the counted window " +
                                          window_.to_string());
@@ -55,19 +57,17 @@ std::vector<Candidate> AlleleCounter::candidates(const Region& core, const std::
   const int64_t ncore = core.length();
 
   // SNPs: scan sizes the output, fill writes it.
-  SnpScanFunctor<MemSpace> scan{counts_, ref_codes_, I64View<MemSpace>("dvhpc::snp_offsets", ncore + 1),
-                                core_off, t};
+  SnpScanFunctor<Mem> scan{counts_, ref_codes_, I64View<Mem>("dvhpc::snp_offsets", ncore + 1), core_off, t};
   int64_t n_snp = 0;
-  Kokkos::parallel_scan("dvhpc::snp_scan", Kokkos::RangePolicy<ExecSpace>(0, ncore), scan, n_snp);
-  SnpFillFunctor<MemSpace> fill{scan, I64View<MemSpace>("dvhpc::snp_pos", n_snp),
-                                U8View<MemSpace>("dvhpc::snp_base", n_snp),
-                                I32View<MemSpace>("dvhpc::snp_count", n_snp)};
-  Kokkos::parallel_for("dvhpc::snp_fill", Kokkos::RangePolicy<ExecSpace>(0, ncore), fill);
+  Kokkos::parallel_scan("dvhpc::snp_scan", Kokkos::RangePolicy<Exec>(0, ncore), scan, n_snp);
+  SnpFillFunctor<Mem> fill{scan, I64View<Mem>("dvhpc::snp_pos", n_snp), U8View<Mem>("dvhpc::snp_base", n_snp),
+                           I32View<Mem>("dvhpc::snp_count", n_snp)};
+  Kokkos::parallel_for("dvhpc::snp_fill", Kokkos::RangePolicy<Exec>(0, ncore), fill);
 
   // Indels: one pass over the hash map slots.
-  IndelSelectFunctor<DeviceType> sel{indels_, counts_, U32View<MemSpace>("dvhpc::indel_slots", indels_.size()),
-                                     I32View<MemSpace>("dvhpc::indel_n", 1), core_off, core_off + ncore, t};
-  Kokkos::parallel_for("dvhpc::indel_select", Kokkos::RangePolicy<ExecSpace>(0, indels_.capacity()), sel);
+  IndelSelectFunctor<Device> sel{indels_, counts_, U32View<Mem>("dvhpc::indel_slots", indels_.size()),
+                                 I32View<Mem>("dvhpc::indel_n", 1), core_off, core_off + ncore, t};
+  Kokkos::parallel_for("dvhpc::indel_select", Kokkos::RangePolicy<Exec>(0, indels_.capacity()), sel);
   Kokkos::fence();
 
   auto h_pos = Kokkos::create_mirror_view_and_copy(HostSpace(), fill.out_pos);
@@ -115,6 +115,13 @@ std::vector<Candidate> AlleleCounter::candidates(const Region& core, const std::
   }
   return out;
 }
+
+template std::vector<Candidate> BasicAlleleCounter<ExecSpace>::candidates(const Region&,
+                                                                        const std::vector<IndelAllele>&);
+#if DVHPC_KERNELS_ON_DEVICE
+template std::vector<Candidate> BasicAlleleCounter<HostExecSpace>::candidates(const Region&,
+                                                                            const std::vector<IndelAllele>&);
+#endif
 
 std::string Candidate::to_string() const {
   std::string s = contig + ":" + std::to_string(pos + 1) + " " + ref + ">";

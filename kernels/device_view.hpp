@@ -9,37 +9,36 @@
 
 namespace dvhpc::kernels {
 
-// The contents of v as a View in the kernels' memory space.
+// The contents of v as a View in memory space M (default: the kernels').
 //
-// Host builds (OpenMP: MemSpace is host memory): the View aliases v's own
-// storage, unmanaged. No allocation and no copy: copying each shard's read
-// batch into fresh Views was a fifth of a call's page faults (perf,
-// held-out 1 Mb) on top of the copies themselves. Kernels only read these
-// Views; the const_cast exists because the View types are shared with
-// kernel outputs.
+// Host memory (OpenMP builds, and the host instantiation of device builds):
+// the View aliases v's own storage, unmanaged. No allocation and no copy:
+// copying each shard's read batch into fresh Views was a fifth of a call's
+// page faults (perf, held-out 1 Mb) on top of the copies themselves.
+// Kernels only read these Views; the const_cast exists because the View
+// types are shared with kernel outputs.
 //
-// Device builds (CUDA): a copy, into *buf when given (grown by a quarter when
-// too small, never shrunk, so a wrapper called per shard allocates rarely;
-// the result is then a subview of exactly v.size() elements), else into a
-// new View.
+// Device memory (CUDA): a copy, into *buf when given (grown by a quarter
+// when too small, never shrunk, so a wrapper called per shard allocates
+// rarely; the result is then a subview of exactly v.size() elements), else
+// into a new View.
 //
 // Either way the caller keeps v alive and unchanged while the View is in use.
-template <class T>
-Kokkos::View<T*, MemSpace> device_view(const std::vector<T>& v, const char* label,
-                                       Kokkos::View<T*, MemSpace>* buf = nullptr) {
-  if constexpr (std::is_same_v<MemSpace, HostSpace>) {
+template <class M = MemSpace, class T>
+Kokkos::View<T*, M> device_view(const std::vector<T>& v, const char* label, Kokkos::View<T*, M>* buf = nullptr) {
+  if constexpr (std::is_same_v<M, HostSpace>) {
     (void)label;
     (void)buf;
     return HostUnmanaged<T>(const_cast<T*>(v.data()), v.size());
   } else {
-    Kokkos::View<T*, MemSpace> d;
+    Kokkos::View<T*, M> d;
     if (buf) {
       if (buf->extent(0) < v.size())
-        *buf = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)),
-                                          v.size() + v.size() / 4);
+        *buf = Kokkos::View<T*, M>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)),
+                                   v.size() + v.size() / 4);
       d = Kokkos::subview(*buf, std::make_pair<size_t, size_t>(0, v.size()));
     } else {
-      d = Kokkos::View<T*, MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), v.size());
+      d = Kokkos::View<T*, M>(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), v.size());
     }
     if (!v.empty()) Kokkos::deep_copy(d, HostUnmanaged<const T>(v.data(), v.size()));
     return d;

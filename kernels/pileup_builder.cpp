@@ -14,8 +14,6 @@
 namespace dvhpc {
 namespace {
 
-using kernels::MemSpace;
-
 // splitmix64: the downsampling key of a read at a site.
 uint64_t mix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -78,13 +76,22 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
                           const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
                           std::vector<uint8_t>& images, std::vector<float>& features,
                           bool with_images, std::vector<ExampleSupport>* support) const {
+  build_on<kernels::ExecSpace>(batch, window, ref, sites, queries, images, features, with_images, support);
+}
+
+template <class Exec>
+void PileupBuilder::build_on(const ReadBatch& batch, const Region& window, const std::string& ref,
+                             const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
+                             std::vector<uint8_t>& images, std::vector<float>& features,
+                             bool with_images, std::vector<ExampleSupport>* support) const {
+  using Mem = typename Exec::memory_space;
   // Bounded device memory: at most kBatch images (~130 kB each) at once.
   constexpr size_t kBatch = 1024;
   if (queries.size() > kBatch) {
     for (size_t i = 0; i < queries.size(); i += kBatch) {
       const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
                                            queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
-      build(batch, window, ref, sites, part, images, features, with_images, support);
+      build_on<Exec>(batch, window, ref, sites, part, images, features, with_images, support);
     }
     return;
   }
@@ -110,7 +117,8 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   const size_t read_hi =
       static_cast<size_t>(std::upper_bound(batch.pos.begin(), batch.pos.end(), last_pos) - batch.pos.begin());
   if (read_lo > 0 || read_hi < batch.size()) {
-    build(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images, support);
+    build_on<Exec>(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images,
+                   support);
     return;
   }
   std::vector<std::vector<int32_t>> site_reads(sites.size());
@@ -178,37 +186,37 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   tlen.resize(batch.size(), 0);
 
   // Views of the inputs (copies on device builds); the vectors outlive the kernels.
-  kernels::PileupReadViews<MemSpace> r;
-  r.reads.pos = kernels::device_view(batch.pos, "pos");
-  r.reads.cigar_offset = kernels::device_view(batch.cigar_offset, "cigar_offset");
-  r.reads.cigar = kernels::device_view(batch.cigar, "cigar");
-  r.reads.seq_offset = kernels::device_view(batch.seq_offset, "seq_offset");
-  r.reads.bases = kernels::device_view(batch.bases, "bases");
-  r.reads.quals = kernels::device_view(batch.quals, "quals");
-  r.reads.reverse = kernels::device_view(batch.reverse, "reverse");
-  r.mapq = kernels::device_view(mapq, "mapq");
-  r.tlen = kernels::device_view(tlen, "tlen");
-  kernels::ExampleViews<MemSpace> ex;
-  ex.centre = kernels::device_view(centre, "centre");
-  ex.entry_off = kernels::device_view(entry_off, "entry_off");
-  ex.entry_read = kernels::device_view(entry_read, "entry_read");
-  ex.entry_support = kernels::U8View<MemSpace>("entry_support", entry_read.size());
-  ex.img_rows = kernels::device_view(img_rows, "img_rows");
-  ex.allele_off = kernels::device_view(allele_off, "allele_off");
-  ex.allele_pos = kernels::device_view(allele_pos, "allele_pos");
-  ex.allele_type = kernels::device_view(allele_type, "allele_type");
-  ex.allele_len = kernels::device_view(allele_len, "allele_len");
-  ex.allele_seq_off = kernels::device_view(allele_seq_off, "allele_seq_off");
-  ex.allele_queried = kernels::device_view(allele_queried, "allele_queried");
-  ex.allele_seq = kernels::device_view(allele_seq, "allele_seq");
-  ex.realign_begin = kernels::device_view(realign_begin, "realign_begin");
-  ex.realign_end = kernels::device_view(realign_end, "realign_end");
-  ex.ref = kernels::device_view(ref_codes, "ref");
+  kernels::PileupReadViews<Mem> r;
+  r.reads.pos = kernels::device_view<Mem>(batch.pos, "pos");
+  r.reads.cigar_offset = kernels::device_view<Mem>(batch.cigar_offset, "cigar_offset");
+  r.reads.cigar = kernels::device_view<Mem>(batch.cigar, "cigar");
+  r.reads.seq_offset = kernels::device_view<Mem>(batch.seq_offset, "seq_offset");
+  r.reads.bases = kernels::device_view<Mem>(batch.bases, "bases");
+  r.reads.quals = kernels::device_view<Mem>(batch.quals, "quals");
+  r.reads.reverse = kernels::device_view<Mem>(batch.reverse, "reverse");
+  r.mapq = kernels::device_view<Mem>(mapq, "mapq");
+  r.tlen = kernels::device_view<Mem>(tlen, "tlen");
+  kernels::ExampleViews<Mem> ex;
+  ex.centre = kernels::device_view<Mem>(centre, "centre");
+  ex.entry_off = kernels::device_view<Mem>(entry_off, "entry_off");
+  ex.entry_read = kernels::device_view<Mem>(entry_read, "entry_read");
+  ex.entry_support = kernels::U8View<Mem>("entry_support", entry_read.size());
+  ex.img_rows = kernels::device_view<Mem>(img_rows, "img_rows");
+  ex.allele_off = kernels::device_view<Mem>(allele_off, "allele_off");
+  ex.allele_pos = kernels::device_view<Mem>(allele_pos, "allele_pos");
+  ex.allele_type = kernels::device_view<Mem>(allele_type, "allele_type");
+  ex.allele_len = kernels::device_view<Mem>(allele_len, "allele_len");
+  ex.allele_seq_off = kernels::device_view<Mem>(allele_seq_off, "allele_seq_off");
+  ex.allele_queried = kernels::device_view<Mem>(allele_queried, "allele_queried");
+  ex.allele_seq = kernels::device_view<Mem>(allele_seq, "allele_seq");
+  ex.realign_begin = kernels::device_view<Mem>(realign_begin, "realign_begin");
+  ex.realign_end = kernels::device_view<Mem>(realign_end, "realign_end");
+  ex.ref = kernels::device_view<Mem>(ref_codes, "ref");
   ex.win_begin = window.begin;
 
-  using Policy = Kokkos::RangePolicy<kernels::ExecSpace, Kokkos::IndexType<int64_t>>;
+  using Policy = Kokkos::RangePolicy<Exec, Kokkos::IndexType<int64_t>>;
   Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, static_cast<int64_t>(entry_read.size())),
-                       kernels::SupportFunctor<MemSpace>{r, ex});
+                       kernels::SupportFunctor<Mem>{r, ex});
 
   const int C = pileup_channels(cfg_);
   // The kernels write straight into `features` and `images` on host builds
@@ -225,14 +233,14 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
       with_images ? images.data() + img_at : nullptr, with_images ? static_cast<size_t>(n) : 0, cfg_.height,
       cfg_.width, C);
-  kernels::ImageView<MemSpace> img = Kokkos::create_mirror_view(MemSpace(), himg);
+  kernels::ImageView<Mem> img = Kokkos::create_mirror_view(Mem(), himg);
   if (with_images)
     Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
-                         kernels::PileupImageFunctor<MemSpace>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
+                         kernels::PileupImageFunctor<Mem>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
                                                                cfg_.insert_size_channel});
-  kernels::FeatureView<MemSpace> feat = Kokkos::create_mirror_view(MemSpace(), hfeat);
+  kernels::FeatureView<Mem> feat = Kokkos::create_mirror_view(Mem(), hfeat);
   Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
-                       kernels::PileupFeatureFunctor<MemSpace>{r, ex, feat, min_bq_});
+                       kernels::PileupFeatureFunctor<Mem>{r, ex, feat, min_bq_});
   Kokkos::fence();
 
   Kokkos::deep_copy(hfeat, feat);  // no-op on host builds: the same memory
@@ -253,5 +261,16 @@ void PileupBuilder::build(const ReadBatch& batch, const Region& window, const st
   }
   if (with_images) Kokkos::deep_copy(himg, img);
 }
+
+#define DVHPC_PILEUP_BUILD_ON(Exec)                                                                            \
+  template void PileupBuilder::build_on<Exec>(const ReadBatch&, const Region&, const std::string&,            \
+                                              const std::vector<Candidate>&, const std::vector<ExampleQuery>&, \
+                                              std::vector<uint8_t>&, std::vector<float>&, bool,                \
+                                              std::vector<ExampleSupport>*) const;
+DVHPC_PILEUP_BUILD_ON(kernels::ExecSpace)
+#if DVHPC_KERNELS_ON_DEVICE
+DVHPC_PILEUP_BUILD_ON(kernels::HostExecSpace)
+#endif
+#undef DVHPC_PILEUP_BUILD_ON
 
 }  // namespace dvhpc

@@ -42,6 +42,15 @@ class PileupBuilder {
              std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true,
              std::vector<ExampleSupport>* support = nullptr) const;
 
+  // The same on the Kokkos execution space Exec: build() runs on the
+  // program's (kernels::ExecSpace). Instantiated for that and, in device
+  // builds, for kernels::HostExecSpace, which the kernel tests compare with.
+  template <class Exec>
+  void build_on(const ReadBatch& batch, const Region& window, const std::string& ref,
+                const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
+                std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true,
+                std::vector<ExampleSupport>* support = nullptr) const;
+
   int64_t image_size() const;    // H * W * C
   int64_t feature_size() const;  // window * 18
 

@@ -8,6 +8,7 @@
 #include <Kokkos_UnorderedMap.hpp>
 
 #include <cstdint>
+#include <type_traits>
 
 #include "dvhpc/allele_counts.hpp"
 
@@ -17,6 +18,20 @@ using ExecSpace = Kokkos::DefaultExecutionSpace;
 using MemSpace = ExecSpace::memory_space;
 using DeviceType = Kokkos::Device<ExecSpace, MemSpace>;
 using HostSpace = Kokkos::HostSpace;
+// The host wrappers (AlleleCounter, PileupBuilder) are templates on the
+// execution space, instantiated for ExecSpace and, in device builds, also
+// for HostExecSpace: the kernel tests run each case on both and compare.
+using HostExecSpace = Kokkos::DefaultHostExecutionSpace;
+
+// 1 in device builds (Kokkos with CUDA: ExecSpace is Kokkos::Cuda), where
+// the wrappers have a second, host instantiation.
+#if defined(KOKKOS_ENABLE_CUDA)
+#define DVHPC_KERNELS_ON_DEVICE 1
+#else
+#define DVHPC_KERNELS_ON_DEVICE 0
+#endif
+static_assert(DVHPC_KERNELS_ON_DEVICE == !std::is_same_v<ExecSpace, HostExecSpace>,
+              "DVHPC_KERNELS_ON_DEVICE must say whether the default execution space is the host's");
 
 template <class M> using I32View = Kokkos::View<int32_t*, M>;
 template <class M> using U32View = Kokkos::View<uint32_t*, M>;

@@ -3,11 +3,14 @@
 # installed packages, the Kokkos prefix and the build directory are reused.
 #
 #   scripts/setup.sh            # packages + Kokkos (OpenMP) + build in ./build
-#   scripts/setup.sh --cuda     # also Kokkos with CUDA in .deps/kokkos-cuda (GPU nodes)
+#   scripts/setup.sh --cuda     # packages + Kokkos with CUDA (.deps/kokkos-cuda) + the
+#                               # CUDA build in ./build-cuda: Kokkos kernels on the GPU
+#                               # (needs nvcc; the program then needs a GPU to run)
 #   scripts/setup.sh --no-build # dependencies only
 #
-# Environment: BUILD_DIR (default build), DVHPC_JOBS (default nproc),
-# DVHPC_CACHE (download cache, default ~/.cache/dvhpc).
+# Environment: BUILD_DIR (default build, or build-cuda with --cuda),
+# DVHPC_JOBS (default nproc), DVHPC_CACHE (download cache, default ~/.cache/dvhpc),
+# CUDACXX (nvcc, default /usr/local/cuda/bin/nvcc).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cuda=0 build=1
@@ -15,12 +18,18 @@ for a in "$@"; do
   case $a in
     --cuda) cuda=1 ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$a' (see --help)" >&2; exit 2 ;;
   esac
 done
 jobs=${DVHPC_JOBS:-$(nproc)}
-build_dir=${BUILD_DIR:-$root/build}
+if [ $cuda -eq 1 ]; then
+  build_dir=${BUILD_DIR:-$root/build-cuda}
+  nvcc=${CUDACXX:-/usr/local/cuda/bin/nvcc}
+  [ -x "$nvcc" ] || { echo "setup.sh: --cuda needs nvcc ($nvcc not found; set CUDACXX)" >&2; exit 2; }
+else
+  build_dir=${BUILD_DIR:-$root/build}
+fi
 
 # Debian packages: toolchain, MPI, parallel HDF5, htslib, Boost, yaml-cpp,
 # doctest, spdlog, oneDNN, the independent tools the tests compare with, and
@@ -56,11 +65,24 @@ if [ $cuda -eq 1 ]; then
   if [ -f "$kc/lib/cmake/Kokkos/KokkosConfig.cmake" ]; then
     echo "setup: Kokkos (CUDA) present in $kc"
   else
-    DVHPC_JOBS=$jobs "$root/scripts/build-kokkos.sh" cuda "$kc"
+    CUDACXX=$nvcc DVHPC_JOBS=$jobs "$root/scripts/build-kokkos.sh" cuda "$kc"
   fi
 fi
 
 [ $build -eq 1 ] || exit 0
-cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kokkos" >/dev/null
+if [ $cuda -eq 1 ]; then
+  # The whole program against the CUDA Kokkos: the units that include
+  # Kokkos go through its nvcc_wrapper, the rest through g++
+  # (cmake/DvhpcKokkosCuda.cmake); the cuDNN/cuBLAS/NCCL code as always.
+  # A folder configured against the OpenMP Kokkos cannot be switched.
+  if [ -f "$build_dir/CMakeCache.txt" ] && ! grep -q "^Kokkos_DIR:PATH=$kc/" "$build_dir/CMakeCache.txt"; then
+    echo "setup.sh: $build_dir is configured against another Kokkos; remove it or set BUILD_DIR" >&2
+    exit 2
+  fi
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kc" \
+    -DCMAKE_CUDA_COMPILER="$nvcc" -DDVHPC_ENABLE_CUDA=ON >/dev/null
+else
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kokkos" >/dev/null
+fi
 cmake --build "$build_dir" -j "$jobs"
 echo "setup: built $build_dir/dvhpc"

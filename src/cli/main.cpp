@@ -17,12 +17,16 @@
 #include "dvhpc/comm.hpp"
 #include "dvhpc/config.hpp"
 #include "dvhpc/error.hpp"
+#include "dvhpc/kokkos_start.hpp"
 #include "dvhpc/log.hpp"
 #include "dvhpc/timer.hpp"
 #include "dvhpc/version.hpp"
 
-using namespace dvhpc;
-
+// Everything below is inside namespace dvhpc rather than under a global
+// `using namespace dvhpc`: in the CUDA build nvcc appends its runtime stub,
+// whose math functions call log(), and a global using-directive would make
+// that ambiguous with namespace dvhpc::log.
+namespace dvhpc {
 namespace {
 
 // Runs a step that every rank performs identically (parsing, validation).
@@ -62,7 +66,7 @@ int default_threads(const Comm& comm) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   MpiSession mpi(&argc, &argv);
   Comm world = Comm::world();
   auto t0 = std::chrono::steady_clock::now();
@@ -75,13 +79,24 @@ int main(int argc, char** argv) {
   }
 
   Config cfg;
+  // The CUDA build cannot start Kokkos without a GPU (kokkos_start.hpp).
+  const std::string no_kokkos = kokkos_cannot_start();
   if (args.command == "version") {
+    if (!no_kokkos.empty()) {  // the report needs no Kokkos; say why it is not up
+      if (world.is_root()) std::printf("%sKokkos: not started: %s\n", version_report().c_str(), no_kokkos.c_str());
+      return 0;
+    }
     Kokkos::InitArguments vargs;
     vargs.disable_warnings = true;
     Kokkos::ScopeGuard kokkos(vargs);
     if (world.is_root()) std::fputs(version_report().c_str(), stdout);
     return 0;
   }
+  agree(world, [&] {
+    if (!no_kokkos.empty())
+      throw Error(ErrorKind::Library,
+                  no_kokkos + "; on machines without a GPU use the OpenMP build (scripts/setup.sh)");
+  });
   agree(world, [&] { cfg = load_config(args.command, args.config_path, args.overrides); });
 
   log::init(world.rank(), cfg.log_level);
@@ -122,3 +137,7 @@ int main(int argc, char** argv) {
   if (world.is_root()) std::fputs(format_stage_report(rows, wall).c_str(), stderr);
   return 0;
 }
+
+}  // namespace dvhpc
+
+int main(int argc, char** argv) { return dvhpc::run_main(argc, argv); }

@@ -1,4 +1,6 @@
-// Allele counting and candidate selection on hand-made reads.
+// Allele counting and candidate selection on hand-made reads, on every
+// execution space of the build (exec_spaces.hpp: host always, CUDA in the
+// CUDA build, where each case also checks the device against the host).
 //
 //   0-based  4 5 6 7 8 9 10 11 12 13 14
 //   ref      T C C G T A A  G  G  C  T
@@ -6,6 +8,7 @@
 
 #include "../io/test_reads.hpp"
 #include "dvhpc/reads.hpp"
+#include "exec_spaces.hpp"
 #include "kernels/allele_counter.hpp"
 
 using namespace dvhpc;
@@ -20,6 +23,7 @@ struct Counted {
   std::vector<Candidate> candidates;
 };
 
+template <class Exec>
 Counted run(std::vector<TestRead> reads, Region window = {"chr1", 0, 103}, Region core = {"chr1", 0, 103},
             CandidateConfig cfg = {}) {
   dvhpc::test::TempDir dir;
@@ -29,11 +33,16 @@ Counted run(std::vector<TestRead> reads, Region window = {"chr1", 0, 103}, Regio
   ReadLoader loader(bam, ReadFilterConfig{});
   auto map = match_contigs(loader.contigs(), ref.contigs(), {}, false, bam, fasta);
   ReadBatch batch = loader.load(window, map);
-  AlleleCounter counter(cfg);
+  BasicAlleleCounter<Exec> counter(cfg);
   counter.count(batch, window, ref.fetch(window));
   Counted out;
   out.counts = counter.to_host();
   out.candidates = counter.candidates(core);
+  if constexpr (test::on_device<Exec>) {
+    const Counted host = run<kernels::HostExecSpace>(reads, window, core, cfg);
+    test::check_same_counts(out.counts, host.counts);
+    test::check_same_candidates(out.candidates, host.candidates);
+  }
   return out;
 }
 
@@ -43,8 +52,8 @@ TestRead with_qual(TestRead r, std::string q) {
 }
 }  // namespace
 
-TEST_CASE("allele_count: bases per strand, minimum base quality") {
-  auto c = run({make_read("chr1", 5, "TCCGT", "5M"), make_read("chr1", 5, "TACGT", "5M", 0x10),
+TEST_CASE_TEMPLATE("allele_count: bases per strand, minimum base quality", Exec, DVHPC_TEST_EXEC_SPACES) {
+  auto c = run<Exec>({make_read("chr1", 5, "TCCGT", "5M"), make_read("chr1", 5, "TACGT", "5M", 0x10),
                 with_qual(make_read("chr1", 5, "TCCGT", "5M"), "II#II")})  // Q2 at pos 6
                .counts;
   CHECK(c.at(4, kFwdT) == 2);
@@ -61,8 +70,9 @@ TEST_CASE("allele_count: bases per strand, minimum base quality") {
   CHECK(c.indels.empty());
 }
 
-TEST_CASE("allele_count: deletions of different lengths are different alleles, spans count in depth") {
-  auto c = run({make_read("chr1", 5, "TCGTA", "2M1D3M"), make_read("chr1", 5, "TCGTA", "2M1D3M", 0x10),
+TEST_CASE_TEMPLATE("allele_count: deletions of different lengths are different alleles, spans count in depth", Exec,
+                   DVHPC_TEST_EXEC_SPACES) {
+  auto c = run<Exec>({make_read("chr1", 5, "TCGTA", "2M1D3M"), make_read("chr1", 5, "TCGTA", "2M1D3M", 0x10),
                 make_read("chr1", 5, "TCTA", "2M2D2M")})
                .counts;
   REQUIRE(c.indels.size() == 2);
@@ -83,8 +93,9 @@ TEST_CASE("allele_count: deletions of different lengths are different alleles, s
   CHECK(c.pileup_depth(6) == 3);
 }
 
-TEST_CASE("allele_count: insertions are keyed by position and inserted sequence") {
-  auto c = run({make_read("chr1", 5, "TCCAAGT", "3M2I2M"), make_read("chr1", 5, "TCCAAGT", "3M2I2M"),
+TEST_CASE_TEMPLATE("allele_count: insertions are keyed by position and inserted sequence", Exec,
+                   DVHPC_TEST_EXEC_SPACES) {
+  auto c = run<Exec>({make_read("chr1", 5, "TCCAAGT", "3M2I2M"), make_read("chr1", 5, "TCCAAGT", "3M2I2M"),
                 make_read("chr1", 5, "TCCAGGT", "3M2I2M"),
                 with_qual(make_read("chr1", 5, "TCCAAGT", "3M2I2M"), "IIII#II")})  // Q2 inserted base
                .counts;
@@ -99,8 +110,8 @@ TEST_CASE("allele_count: insertions are keyed by position and inserted sequence"
   CHECK(c.at(7, kFwdG) == 4);     // bases after the insertion are counted normally
 }
 
-TEST_CASE("allele_count: reads sticking out of the window are clipped to it") {
-  auto c = run({make_read("chr1", 1, "ACGTTCCGTA", "10M"), make_read("chr1", 8, "GTAAGG", "2M2D4M")},
+TEST_CASE_TEMPLATE("allele_count: reads sticking out of the window are clipped to it", Exec, DVHPC_TEST_EXEC_SPACES) {
+  auto c = run<Exec>({make_read("chr1", 1, "ACGTTCCGTA", "10M"), make_read("chr1", 8, "GTAAGG", "2M2D4M")},
                Region{"chr1", 5, 9}, Region{"chr1", 5, 9});
   CHECK(c.counts.window == Region{"chr1", 5, 9});
   CHECK(c.counts.counts.size() == 4 * kNumChannels);
@@ -110,7 +121,8 @@ TEST_CASE("allele_count: reads sticking out of the window are clipped to it") {
   CHECK(c.counts.indels.size() == 1);  // anchor 8 is inside the window
 }
 
-TEST_CASE("candidates: very-sensitive thresholds, multi-allelic merge, core only") {
+TEST_CASE_TEMPLATE("candidates: very-sensitive thresholds, multi-allelic merge, core only", Exec,
+                   DVHPC_TEST_EXEC_SPACES) {
   // At 0-based 10 (ref A): 12 ref, 3 A>G (13.6%), 2 A>C (9.1% < 12%),
   // 2 x del G (9.1% >= 6%), 2 x ins T, 1 x del GG (count 1 < 2). Total 22.
   std::vector<TestRead> reads;
@@ -120,7 +132,7 @@ TEST_CASE("candidates: very-sensitive thresholds, multi-allelic merge, core only
   for (int i = 0; i < 2; ++i) reads.push_back(make_read("chr1", 9, "TAAGCT", "3M1D3M"));
   for (int i = 0; i < 2; ++i) reads.push_back(make_read("chr1", 9, "TAATGGCT", "3M1I4M"));
   reads.push_back(make_read("chr1", 9, "TAACT", "3M2D2M"));
-  auto r = run(reads);
+  auto r = run<Exec>(reads);
   REQUIRE(r.candidates.size() == 1);
   const Candidate& c = r.candidates[0];
   CHECK(c.pos == 10);
@@ -135,14 +147,14 @@ TEST_CASE("candidates: very-sensitive thresholds, multi-allelic merge, core only
   CandidateConfig strict;
   strict.snp_min_fraction = 0.2;
   strict.indel_min_fraction = 0.1;
-  CHECK(run(reads, {"chr1", 0, 103}, {"chr1", 0, 103}, strict).candidates.empty());
+  CHECK(run<Exec>(reads, {"chr1", 0, 103}, {"chr1", 0, 103}, strict).candidates.empty());
   // min_count 1 lets the A>C SNP's fraction decide (still too low) and the
   // 2-bp deletion in (1/22 = 4.5% < 6%: still out).
   CandidateConfig loose;
   loose.min_count = 1;
-  CHECK(run(reads, {"chr1", 0, 103}, {"chr1", 0, 103}, loose).candidates[0].alts.size() == 3);
+  CHECK(run<Exec>(reads, {"chr1", 0, 103}, {"chr1", 0, 103}, loose).candidates[0].alts.size() == 3);
   // Outside the core: nothing.
-  CHECK(run(reads, {"chr1", 0, 103}, {"chr1", 11, 103}).candidates.empty());
+  CHECK(run<Exec>(reads, {"chr1", 0, 103}, {"chr1", 11, 103}).candidates.empty());
 }
 
 TEST_CASE("candidates: normalize_allele trims to the minimal representation") {
@@ -158,9 +170,10 @@ TEST_CASE("candidates: normalize_allele trims to the minimal representation") {
   CHECK((pos == 6 && ref == "A" && alt == "G"));
 }
 
-TEST_CASE("allele_count: a deletion span takes the quality of the base after it (samtools semantics)") {
+TEST_CASE_TEMPLATE("allele_count: a deletion span takes the quality of the base after it (samtools semantics)", Exec,
+                   DVHPC_TEST_EXEC_SPACES) {
   // 2M1D3M: anchor C@5 (Q40), deletion at 6, next base G@7 has Q2.
-  auto c = run({with_qual(make_read("chr1", 5, "TCGTA", "2M1D3M"), "II#II")}).counts;
+  auto c = run<Exec>({with_qual(make_read("chr1", 5, "TCGTA", "2M1D3M"), "II#II")}).counts;
   CHECK(c.at(6, kFwdDel) == 0);          // not in the pileup depth
   CHECK(c.at(5, kIndelAllele) == 1);     // the allele still counts: its anchor is good
   REQUIRE(c.indels.size() == 1);

@@ -1,6 +1,8 @@
 // Pileup images and count features on a hand-made diploid data set
 // (tests/make_examples/example_data.hpp): values at the candidate column follow
 // the encoding in dvhpc/pileup_image.hpp and dvhpc/pileup_features.hpp.
+// Every case runs on each execution space of the build (exec_spaces.hpp);
+// on the device, images and features must equal the host's byte for byte.
 #include <doctest/doctest.h>
 
 #include "dvhpc/example_query.hpp"
@@ -8,6 +10,7 @@
 #include "dvhpc/pileup_image.hpp"
 #include "dvhpc/reads.hpp"
 #include "dvhpc/reference.hpp"
+#include "exec_spaces.hpp"
 #include "make_examples/example_data.hpp"
 #include "kernels/allele_counter.hpp"
 #include "kernels/pileup_builder.hpp"
@@ -23,6 +26,7 @@ struct Built {
   ReadBatch batch;
 };
 
+template <class Exec>
 Built build(const test::ExampleData& d, const PileupConfig& pc) {
   Reference ref(d.fasta);
   ReadLoader loader(d.bam, ReadFilterConfig{});
@@ -31,20 +35,26 @@ Built build(const test::ExampleData& d, const PileupConfig& pc) {
   Built b;
   loader.load(win, cm, b.batch);
   const std::string seq = ref.fetch(win);
-  AlleleCounter counter(CandidateConfig{});
+  BasicAlleleCounter<Exec> counter(CandidateConfig{});
   counter.count(b.batch, win, seq);
   b.sites = counter.candidates(win);
   b.queries = example_queries(b.sites);
-  PileupBuilder(pc, 10).build(b.batch, win, seq, b.sites, b.queries, b.images, b.features);
+  PileupBuilder(pc, 10).build_on<Exec>(b.batch, win, seq, b.sites, b.queries, b.images, b.features);
+  if constexpr (test::on_device<Exec>) {
+    const Built host = build<kernels::HostExecSpace>(d, pc);
+    test::check_same_candidates(b.sites, host.sites);
+    CHECK(b.images == host.images);
+    CHECK(b.features == host.features);
+  }
   return b;
 }
 }  // namespace
 
-TEST_CASE("pileup images and features: SNP, indels, multi-allelic pairs") {
+TEST_CASE_TEMPLATE("pileup images and features: SNP, indels, multi-allelic pairs", Exec, DVHPC_TEST_EXEC_SPACES) {
   test::TempDir dir;
   const auto d = test::make_example_data(dir);
   PileupConfig pc;
-  const Built b = build(d, pc);
+  const Built b = build<Exec>(d, pc);
   REQUIRE(b.sites.size() == 5);
   // 5 sites, the multi-allelic one gives alt1, alt2, alt1|alt2.
   REQUIRE(b.queries.size() == 7);
@@ -112,14 +122,14 @@ TEST_CASE("pileup images and features: SNP, indels, multi-allelic pairs") {
   CHECK(ft(6, fmid, kFeatFwdAlt) + ft(6, fmid, kFeatRevAlt) == doctest::Approx(1.0f));
 }
 
-TEST_CASE("pileup images: deterministic downsampling to max_reads") {
+TEST_CASE_TEMPLATE("pileup images: deterministic downsampling to max_reads", Exec, DVHPC_TEST_EXEC_SPACES) {
   test::TempDir dir;
   const auto d = test::make_example_data(dir, 50);  // ~100 reads over each site
   PileupConfig pc;
   pc.max_reads = 20;
   pc.height = 23;
   pc.insert_size_channel = true;
-  const Built b = build(d, pc);
+  const Built b = build<Exec>(d, pc);
   REQUIRE(!b.sites.empty());
   REQUIRE(b.sites[0].total > 20);
   const int H = pc.height, W = pc.width, C = 7;
@@ -127,7 +137,7 @@ TEST_CASE("pileup images: deterministic downsampling to max_reads") {
   for (int row = 3; row < H; ++row) used += b.images[((size_t(0) * H + row) * W + W / 2) * C] != 0;
   CHECK(used == 20);
   // Same result a second time (no dependence on thread timing).
-  const Built again = build(d, pc);
+  const Built again = build<Exec>(d, pc);
   CHECK(again.images == b.images);
   CHECK(again.features == b.features);
 }

@@ -1,6 +1,8 @@
 // Realignment at indel sites (kernels/realign.hpp): the pieces on host
 // Views, then the effect on the support channel of the count features when
-// the aligner placed or spelled the same deletion in different ways.
+// the aligner placed or spelled the same deletion in different ways, on
+// each execution space of the build (exec_spaces.hpp; on the device the
+// features, images and read support must equal the host's).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -9,6 +11,7 @@
 #include "dvhpc/example_query.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "kernels/pileup_builder.hpp"
+#include "exec_spaces.hpp"
 #include "kernels/realign.hpp"
 #include "read_batch_util.hpp"
 
@@ -42,6 +45,33 @@ ReadViews<Kokkos::HostSpace> views(const ReadBatch& b) {
 const std::string kRef = "GATCCGTAGCTTCAGGCATAAAAAAAACGTGACCTGATCGGCTAAC";
 // A deletion of one A of the 8-A run (positions 19-26), left-normalised: anchor 18 (T).
 const std::string kAlt = kRef.substr(0, 20) + kRef.substr(21);
+
+// PileupBuilder over the whole of `ref` (contig "t") on Exec; on the device
+// also on the host, whose features, images and support must be the same.
+template <class Exec>
+void build_on(const ReadBatch& b, const std::string& ref, const std::vector<Candidate>& sites,
+              std::vector<float>& features, std::vector<ExampleSupport>* support = nullptr) {
+  const PileupConfig pc;
+  const Region win{"t", 0, int64_t(ref.size())};
+  std::vector<uint8_t> images;
+  PileupBuilder(pc, 10).build_on<Exec>(b, win, ref, sites, example_queries(sites), images, features, true, support);
+  if constexpr (dvhpc::test::on_device<Exec>) {
+    std::vector<uint8_t> host_images;
+    std::vector<float> host_features;
+    std::vector<ExampleSupport> host_support;
+    PileupBuilder(pc, 10).build_on<HostExecSpace>(b, win, ref, sites, example_queries(sites), host_images,
+                                                  host_features, true, support ? &host_support : nullptr);
+    CHECK(images == host_images);
+    CHECK(features == host_features);
+    if (support) {
+      REQUIRE(support->size() == host_support.size());
+      for (size_t i = 0; i < host_support.size(); ++i) {
+        const ExampleSupport &d = (*support)[i], &h = host_support[i];
+        CHECK((d.ref == h.ref && d.alt == h.alt && d.other_alt == h.other_alt && d.realigned == h.realigned));
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -92,7 +122,8 @@ TEST_CASE("realign: haplotypes and alignment costs") {
   CHECK(cost(2, -1) == 30);
 }
 
-TEST_CASE("realign: support counts reads whatever the aligner made of the deletion") {
+TEST_CASE_TEMPLATE("realign: support counts reads whatever the aligner made of the deletion", Exec,
+                   DVHPC_TEST_EXEC_SPACES) {
   ReadBatch b;
   const std::string alt = kAlt;
   add_read(b, 2, "17M1D20M", alt.substr(2, 37));            // deletion after the anchor
@@ -108,13 +139,10 @@ TEST_CASE("realign: support counts reads whatever the aligner made of the deleti
   site.alts = {"T"};
   site.alt_counts = {1};
   const std::vector<Candidate> sites{site};
-  const auto queries = example_queries(sites);
   PileupConfig pc;
-  std::vector<uint8_t> images;
   std::vector<float> features;
   std::vector<ExampleSupport> support;
-  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(kRef.size())}, kRef, sites, queries, images, features, true,
-                              &support);
+  build_on<Exec>(b, kRef, sites, features, &support);
   const int F = pc.feature_window;
   auto ft = [&](int pos, int c) { return features[size_t(pos) * kNumFeatureChannels + c]; };
   // 6 reads overlap POS; 4 carry the deletion (the CIGAR shows it in only one).
@@ -128,7 +156,7 @@ TEST_CASE("realign: support counts reads whatever the aligner made of the deleti
   CHECK(support[0].other_alt == 0);
 }
 
-TEST_CASE("realign: deleting one copy of a 10 bp tandem repeat") {
+TEST_CASE_TEMPLATE("realign: deleting one copy of a 10 bp tandem repeat", Exec, DVHPC_TEST_EXEC_SPACES) {
   // Anchor 40, then three copies of a 10-mer; the deletion removes one. A
   // window that stops 12 bases after the deletion would see reads with the
   // deletion match the reference (the second copy looks like the first).
@@ -148,10 +176,8 @@ TEST_CASE("realign: deleting one copy of a 10 bp tandem repeat") {
   site.alt_counts = {2};
   const std::vector<Candidate> sites{site};
   PileupConfig pc;
-  std::vector<uint8_t> images;
   std::vector<float> features;
-  PileupBuilder(pc, 10).build(b, Region{"t", 0, int64_t(ref.size())}, ref, sites, example_queries(sites), images,
-                              features);
+  build_on<Exec>(b, ref, sites, features);
   const int F = pc.feature_window;
   CHECK(features[size_t(F / 2) * kNumFeatureChannels + kFeatFwdAlt] == doctest::Approx(2.0 / 3.0));
 }
