@@ -1,5 +1,5 @@
 // Launchers of the genotype kernels on the default execution space (also
-// compiled for CUDA by kernels/cuda_check).
+// compiled for CUDA in the CUDA build, scripts/setup.sh --cuda).
 #include "kernels/genotype_tile.hpp"
 
 namespace dvhpc::kernels {

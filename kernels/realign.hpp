@@ -78,9 +78,13 @@ KOKKOS_INLINE_FUNCTION void query_span(const Cigar& cigar, uint32_t k0, uint32_t
 }
 
 // A host array of CIGAR ops seen through the accessor query_span expects.
+// Host and device annotated like query_span itself, although only host
+// code uses it (local assembly): nvcc checks a host-device template's body
+// for every instantiation, and a host-only call there is an error in the
+// CUDA build (#20014, cmake/DvhpcKokkosCuda.cmake).
 struct HostCigar {
   const uint32_t* ops;
-  uint32_t operator()(uint32_t k) const { return ops[k]; }
+  KOKKOS_INLINE_FUNCTION uint32_t operator()(uint32_t k) const { return ops[k]; }
 };
 
 // query_span for read r of a batch on Views: offsets into reads.bases.

@@ -91,10 +91,22 @@ TEST_CASE("realign: read bases in a window, soft clips and insertions included")
   CHECK(qb == qe);
 }
 
+// Base codes of a host array, as build_haplotype reads them. Annotated like
+// the kernels' accessors: build_haplotype is a host-device template, and the
+// CUDA build rejects a host-only callable in it (#20013,
+// cmake/DvhpcKokkosCuda.cmake), so these are not plain lambdas.
+struct Codes {
+  const uint8_t* codes;
+  int64_t n;
+  KOKKOS_INLINE_FUNCTION int operator()(int64_t p) const { return p >= 0 && p < n ? int(codes[p]) : -1; }
+};
+
 TEST_CASE("realign: haplotypes and alignment costs") {
-  auto refc = [&](int64_t p) { return p >= 0 && p < int64_t(kRef.size()) ? int(base_code(kRef[size_t(p)])) : -1; };
+  std::vector<uint8_t> ref_codes;
+  for (char c : kRef) ref_codes.push_back(base_code(c));
+  const Codes refc{ref_codes.data(), int64_t(ref_codes.size())};
   const std::vector<uint8_t> ins{base_code('A'), base_code('C')};
-  auto seq = [&](int64_t j) { return int(ins[size_t(j)]); };
+  const Codes seq{ins.data(), int64_t(ins.size())};
   uint8_t hap[kMaxHaplotype];
   std::string got;
   auto text = [&](int n) { std::string s; for (int j = 0; j < n; ++j) s += "ACGTN"[hap[j]]; return s; };
