@@ -4,13 +4,17 @@
 #
 # Kokkos' own recipe is nvcc_wrapper as CMAKE_CXX_COMPILER, which sends every
 # translation unit through nvcc (a device pass, then the host compiler). Only
-# about 25 of dvhpc's ~200 units include Kokkos; through nvcc the others took
-# 2-3 times as long for nothing. So CMAKE_CXX_COMPILER stays g++ and
+# about 25 of dvhpc's ~200 units include Kokkos; through nvcc_wrapper the
+# others cost 1.4-2.1 times the CPU time of g++ for nothing (gp_command.cpp
+# 18.0 s against 12.7 s, genotyper.cpp 7.3 s against 3.4 s, on the 2-core
+# development machine). So CMAKE_CXX_COMPILER stays g++ and
 # dvhpc_nvcc_kokkos_units() moves the units of a target that include Kokkos,
 # directly or through any header of this project, into an OBJECT library
 # compiled through nvcc_wrapper (cmake/nvcc_launch.sh as its compiler
-# launcher). Links go through nvcc_wrapper too (CMAKE_CXX_LINKER_LAUNCHER):
-# Kokkos' link options carry nvcc's -arch.
+# launcher). Links stay with g++: without relocatable device code there is
+# no device link step, and the CUDA runtime and driver libraries come with
+# Kokkos' targets. (Linking through nvcc_wrapper lost the whole-archive
+# around dvhpc_core, and with it every command that registers itself.)
 #
 # Which units include Kokkos is found by scanning #include lines at
 # configure time (dvhpc_kokkos_units below), not by a list to keep up to
@@ -49,7 +53,8 @@ endif()
 # JIT-compiles at every start of a fresh machine). nvcc_wrapper takes one
 # architecture flag only, so that flag is replaced by one -gencode with the
 # same virtual architecture (Kokkos' macros say 80) and machine code for
-# every architecture in DVHPC_KOKKOS_CUDA_ARCHS, plus the PTX.
+# every architecture in DVHPC_KOKKOS_CUDA_ARCHS, plus the PTX. Kokkos' link
+# options lose it: the links are g++'s, which has no -arch.
 set(DVHPC_KOKKOS_CUDA_ARCHS "80;90" CACHE STRING "sm_XX machine code of the Kokkos units (compute_80 PTX always)")
 list(TRANSFORM DVHPC_KOKKOS_CUDA_ARCHS PREPEND "sm_" OUTPUT_VARIABLE _codes)
 list(APPEND _codes compute_80)
@@ -61,13 +66,17 @@ foreach(_p INTERFACE_COMPILE_OPTIONS INTERFACE_LINK_OPTIONS)
     message(FATAL_ERROR "Kokkos::kokkoscore's ${_p} has no -arch=sm_80 ('${_v}'): "
                         "build Kokkos with scripts/build-kokkos.sh cuda (AMPERE80)")
   endif()
-  string(REPLACE "-arch=sm_80" "${DVHPC_KOKKOS_ARCH_FLAG}" _v "${_v}")
+  if(_p STREQUAL "INTERFACE_COMPILE_OPTIONS")
+    string(REPLACE "-arch=sm_80" "${DVHPC_KOKKOS_ARCH_FLAG}" _v "${_v}")
+  else()
+    string(REPLACE ";-arch=sm_80" "" _v "${_v}")
+  endif()
   set_property(TARGET Kokkos::kokkoscore PROPERTY ${_p} "${_v}")
 endforeach()
-set(CMAKE_CXX_LINKER_LAUNCHER ${DVHPC_NVCC_LAUNCH})
 # KokkosConfig.cmake, seeing a CMAKE_CXX_COMPILER other than nvcc_wrapper,
-# put its kokkos_launch_compiler in front of every compile and link. With
-# the launchers above it would only pass each command on: drop it.
+# put its kokkos_launch_compiler in front of every compile and link, to send
+# those with -DKOKKOS_DEPENDENCE to nvcc_wrapper: the links too. The
+# launcher above does that for the Kokkos units: drop it.
 set_property(GLOBAL PROPERTY RULE_LAUNCH_COMPILE "")
 set_property(GLOBAL PROPERTY RULE_LAUNCH_LINK "")
 message(STATUS "dvhpc: Kokkos with CUDA (${Kokkos_DIR}); Kokkos units through ${DVHPC_NVCC_WRAPPER}, "
@@ -190,6 +199,12 @@ function(dvhpc_nvcc_kokkos_units target)
     POSITION_INDEPENDENT_CODE ON
     CXX_COMPILER_LAUNCHER "${DVHPC_NVCC_COMPILE_LAUNCH}")
   target_link_libraries(${target}_nvcc PRIVATE Kokkos::kokkos)
+  # The copied include path lost the "system" mark of the outside libraries'
+  # folders (-isystem there, -I here); given again as system, GCC drops the
+  # -I, and MPI's C++ headers stop warning as they do not in g++ units.
+  foreach(dep MPI::MPI_CXX dvhpc::hdf5)
+    target_include_directories(${target}_nvcc SYSTEM PRIVATE $<TARGET_PROPERTY:${dep},INTERFACE_INCLUDE_DIRECTORIES>)
+  endforeach()
   # nvcc only WARNS when device code calls a host-only function (#20011,
   # #20014: "calling a __host__ function from a __host__ __device__
   # function is not allowed"; #20013: a constexpr one), e.g. a member

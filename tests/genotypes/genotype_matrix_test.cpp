@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <random>
+#include <string>
 #include <type_traits>
 
 #include "dvhpc/genotype_matrix.hpp"
@@ -115,7 +116,7 @@ TEST_CASE("device-path genotype kernels (default execution space) equal the plai
   using DevSpace = Kokkos::DefaultExecutionSpace::memory_space;
   auto to_dev = [](const auto& v, const char* label) {
     using T = typename std::decay_t<decltype(v)>::value_type;
-    Kokkos::View<T*, DevSpace> d(label, v.size());
+    Kokkos::View<T*, DevSpace> d(std::string(label), v.size());
     Kokkos::deep_copy(d, Kokkos::View<const T*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
                              v.data(), v.size()));
     return d;
