@@ -185,7 +185,11 @@ doctest_step() {
   grep -v '^\s*$' t.log | tail -n 80
   local skips
   skips=$(grep -c 'SKIP:' t.log)
-  echo "$(grep 'test cases:' t.log | tail -n 1 | sed 's/\[doctest\] //'); SKIP lines: $skips"
+  local summary
+  summary=$(grep 'test cases:' t.log | tail -n 1 | sed 's/\[doctest\] //')
+  local first=""
+  [ "$skips" -eq 0 ] || first=" (first: $(grep -m 1 'SKIP:' t.log | cut -c1-120))"
+  echo "${summary:-no doctest summary}; SKIP lines: $skips$first"
   [ $r -eq 0 ] && [ "$skips" -eq 0 ]
 }
 
@@ -250,7 +254,8 @@ run_checks() {
     echo "call $((SECONDS - t)) s"; vcf_compare $GC/ref/sim1mb.cpu.vcf.gz sim1mb.gpu.vcf.gz'
   step nn-bench-fp32 90 '"$B/nn_bench" --backend gpu --models rnn,cnn --batches 1024 --min-seconds 2 --precision fp32'
   step nn-bench-bf16 90 '"$B/nn_bench" --backend gpu --models rnn,cnn --batches 1024 --min-seconds 2 --precision bf16'
-  step train-bench 90 '"$B/train_bench" rnn 1024 20 && "$B/train_bench" cnn 256 10'
+  step train-bench 90 'set -e; for a in "rnn 1024 20" "cnn 256 10"; do "$B/train_bench" $a | tee tb.txt;
+    grep -q "backend=gpu" tb.txt || { echo "train_bench did not train on the GPU"; exit 1; }; done'
   step pca-hapmap3 60 '"$B/dvhpc" pca --set progress=false --set log_level=warn --set pca.plot=false \
     --set pca.input=$GC/data/hapmap3/HM3_thinned_autosomal_overlap --set output=hm3 && python3 - $GC/ref/hm3.cpu.eigenval hm3.eigenval << "PY"
 import sys
