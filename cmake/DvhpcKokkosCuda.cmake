@@ -96,7 +96,9 @@ function(_dvhpc_resolve_includes file out)
       set(direct ON)
     elseif(l MATCHES "#[ \t]*include[ \t]*\"([^\"]+)\"")
       set(inc ${CMAKE_MATCH_1})
-      foreach(base ${dir} ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+      # The include path of every target: the file's folder, the repo
+      # root, include/, and tests/ (the tests' own).
+      foreach(base ${dir} ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/tests)
         if(EXISTS ${base}/${inc})
           get_filename_component(p ${base}/${inc} ABSOLUTE)
           list(APPEND found ${p})
