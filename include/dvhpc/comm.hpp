@@ -19,6 +19,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,12 @@ class Comm {
   // lowest failing rank (prefixed by that rank), so no rank goes on alone to
   // the next collective and the message names where it happened.
   void agree_or_throw(const std::string& local_error, ErrorKind kind) const;
+  // The same around a step that every rank runs and that makes no collective
+  // of its own (opening inputs, validation, loading models): if it throws on
+  // any rank, every rank throws Error::on_all_ranks with the lowest failing
+  // rank's message and ErrorKind, so the job prints one line and every rank
+  // exits with the same code, instead of each rank printing before MPI_Abort.
+  void agree(const std::function<void()>& step) const;
 
   // Prints `msg` to stderr as "dvhpc: error (rank R): msg" and aborts all ranks.
   [[noreturn]] void abort_with(const std::string& msg, int code) const;
