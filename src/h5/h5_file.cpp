@@ -1,4 +1,5 @@
 #include "dvhpc/h5_file.hpp"
+#include "dvhpc/output_set.hpp"
 
 #include <unistd.h>
 
@@ -256,10 +257,15 @@ void H5File::write_attribute(const std::string& object, const std::string& name,
   DVHPC_CHECK_H5(H5Awrite(attr.id, type.id, padded.data()));
 }
 
-void H5File::commit() {
+void H5File::commit(OutputSet* set) {
   herr_t rc = H5Fclose(file_);
   file_ = -1;
   if (comm_.allreduce_or(rc < 0)) throw Error(ErrorKind::Output, "closing HDF5 file '" + tmp_ + "' failed");
+  if (set) {
+    set->stage(tmp_, path_);
+    committed_ = true;  // the set removes the temporary if it is not committed
+    return;
+  }
   std::string err;
   if (comm_.is_root() && std::rename(tmp_.c_str(), path_.c_str()) != 0)
     err = "cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno);
