@@ -135,7 +135,7 @@ void load_checkpoint(const std::string& path, Model& model, Optimizer* opt) {
   H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
   if (fid < 0)
     throw Error(ErrorKind::Input, "nn: cannot open model '" + path + "': " +
-                                      (is_hdf5 ? "HDF5 refused it"
+                                      (is_hdf5 ? "an HDF5 file that cannot be read (truncated or damaged?)"
                                                : "not an HDF5 file, or truncated (a model is the .h5 written by dvhpc train)"));
   H5Handle file(fid, H5Fclose);
   const std::string arch = read_string_attr(file, "arch");
