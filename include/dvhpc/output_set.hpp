@@ -42,6 +42,11 @@ class OutputSet {
   // outcome on every rank.
   void commit();
 
+  // Rank 0 removes PREFIX.*.tmp-* left by an earlier run of the same prefix
+  // that was killed while writing (a rank aborted by another's error never
+  // unwinds); returns how many. Call at the start of the command.
+  static int64_t remove_stale_temporaries(const Comm& comm, const std::string& prefix);
+
  private:
   const Comm& comm_;
   std::vector<std::pair<std::string, std::string>> staged_;

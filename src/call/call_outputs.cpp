@@ -1,3 +1,4 @@
+#include "dvhpc/fault_point.hpp"
 #include "call_outputs.hpp"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <cstring>
 #include <map>
 
+#include "dvhpc/log.hpp"
 #include "dvhpc/output_set.hpp"
 #include "dvhpc/build_info.hpp"
 #include "dvhpc/comm.hpp"
@@ -34,6 +36,8 @@ std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample
 CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
                          std::vector<std::string> samples, const ShardCache& cache)
     : ctx_(ctx), samples_(std::move(samples)), cache_(cache) {
+  if (const int64_t n = OutputSet::remove_stale_temporaries(ctx.comm, ctx.cfg.output))
+    log::info("removed {} temporary file(s) of an earlier run of '{}' that stopped while writing", n, ctx.cfg.output);
   for (const auto& c : contigs) {
     contig_ids_.emplace(c.name, static_cast<int64_t>(contig_names_.size()));
     contig_names_.push_back(c.name);
@@ -174,6 +178,7 @@ int64_t CallOutputs::write(const Reference& ref) {
   need += layout[2].total * (64 + static_cast<int64_t>(samples_.size()) * 13);
   set.require_space(need, ctx_.cfg.output);
   SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
+  fault::point(comm, "vcf_write");
   auto bytes_of = [&](const char* section) {
     return [&, section](size_t i, int64_t off, int64_t n, char* out) {
       cursor.at(held_[i].shard).read(section, off, n, out);
@@ -226,6 +231,7 @@ void CallOutputs::write_h5(const PieceLayout& rows, OutputSet& set) {
   // collective writes, while the others wait in the next one.
   if (const char* f = std::getenv("DVHPC_FAULT_IN_H5_WRITE"); f && std::atoi(f) == comm.rank())
     throw Error(ErrorKind::Output, "DVHPC_FAULT_IN_H5_WRITE: injected failure inside the HDF5 write");
+  fault::point(comm, "h5_write");
   strings("ref", &Held::width_ref, "/calls/ref");
   strings("alt", &Held::width_alt, "/calls/alt");
   column("qual", H5T_NATIVE_FLOAT, {}, "/calls/qual");

@@ -11,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "dvhpc/fault_point.hpp"
 #include "dvhpc/cli.hpp"
 #include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/commands.hpp"
@@ -82,7 +83,10 @@ int main(int argc, char** argv) {
     if (world.is_root()) std::fputs(version_report().c_str(), stdout);
     return 0;
   }
-  agree(world, [&] { cfg = load_config(args.command, args.config_path, args.overrides); });
+  agree(world, [&] {
+    cfg = load_config(args.command, args.config_path, args.overrides);
+    fault::point(world, "config");
+  });
 
   log::init(world.rank(), cfg.log_level);
   watchdog::set_timeout(cfg.mpi_timeout);  // DVHPC_MPI_TIMEOUT, when set, wins

@@ -1,5 +1,6 @@
 #include "dvhpc/output_set.hpp"
 
+#include <glob.h>
 #include <sys/statvfs.h>
 
 #include <cerrno>
@@ -38,6 +39,17 @@ void OutputSet::require_space(int64_t bytes, const std::string& prefix) const {
     }
   }
   comm_.agree_or_throw(error, ErrorKind::Output);
+}
+
+int64_t OutputSet::remove_stale_temporaries(const Comm& comm, const std::string& prefix) {
+  int64_t removed = 0;
+  if (comm.is_root()) {
+    glob_t g;
+    if (::glob((prefix + ".*.tmp-*").c_str(), GLOB_NOSORT, nullptr, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) removed += std::remove(g.gl_pathv[i]) == 0 ? 1 : 0;
+    ::globfree(&g);
+  }
+  return removed;
 }
 
 void OutputSet::commit() {
