@@ -110,7 +110,9 @@ import gp_check
 f = h5py.File('nn.gp.h5', 'r')
 names = [m.decode() for m in f['/models/names']]
 assert names == ['gblup', 'mlp', 'gcn'] and [m.decode() for m in f['/models/ensemble/members']] == names, names
-assert f['/models/layout'][0] == 2 and f['/models/mlp/nets'][0] == 1 and f['/models/gcn/nets'][0] == 1
+# t2 has NA: two trait groups, a network each
+assert f['/models/layout'][0] == 2 and f['/models/mlp/nets'][0] == 2 and f['/models/gcn/nets'][0] == 2
+assert list(f['/models/mlp/net2/traits'][:]) == [1] and list(f['/models/mlp/net2/hidden'][:]) == [64]
 L, S = f['/nn/loadings'][:], f['/nn/scores'][:]
 vid = [v.decode() for v in f['/nn/variants/id']]
 assert L.shape == (len(vid), S.shape[1]) and S.shape[0] == 400, (L.shape, S.shape)
