@@ -17,7 +17,7 @@ namespace dvhpc::gp {
 namespace {
 
 template <typename V>
-V on_root(bool root, const V& v) {
+V root_only(bool root, const V& v) {
   return root ? v : V{};
 }
 
@@ -74,32 +74,32 @@ void write_nn_inputs(H5File& f, const StandardizedGenotypes& x, const SampleFeat
                     "per variant: a sample's principal-component scores (the networks' inputs) = sum over variants of "
                     "(copies of a1 - 2 a1_freq) * row, missing genotypes 0");
   // The scores are identical on every rank: rank 0 writes them.
-  f.write_array("/nn/scores", on_root(root, features.scores), {features.width});
+  f.write_array("/nn/scores", root_only(root, features.scores), {features.width});
 }
 
 void write_neural_fit(H5File& f, const NeuralFit& fit, bool root) {
   const std::string m = "/models/" + fit.name;
   f.create_group(m);
-  f.write_column(m + "/nets", on_root(root, std::vector<int64_t>{static_cast<int64_t>(fit.nets.size())}));
+  f.write_column(m + "/nets", root_only(root, std::vector<int64_t>{static_cast<int64_t>(fit.nets.size())}));
   for (size_t g = 0; g < fit.nets.size(); ++g) {
     const SavedNet& s = fit.nets[g];
     const std::string p = net_group(fit.name, g);
     f.create_group(p);
-    f.write_column(p + "/traits", on_root(root, s.traits));
-    f.write_column(p + "/hidden", on_root(root, s.hidden));
-    f.write_column(p + "/weights", on_root(root, s.weights));
+    f.write_column(p + "/traits", root_only(root, s.traits));
+    f.write_column(p + "/hidden", root_only(root, s.hidden));
+    f.write_column(p + "/weights", root_only(root, s.weights));
     f.write_attribute(p + "/weights", "layout", s.layout);
-    f.write_column(p + "/mean", on_root(root, s.mean));
-    f.write_column(p + "/sd", on_root(root, s.sd));
+    f.write_column(p + "/mean", root_only(root, s.mean));
+    f.write_column(p + "/sd", root_only(root, s.sd));
   }
   if (fit.graph.a.n > 0) {
     const Propagation& a = fit.graph.a;
     f.create_group(m + "/graph");
-    f.write_column(m + "/graph/neighbours", on_root(root, std::vector<int64_t>{a.k}));
-    f.write_column(m + "/graph/start", on_root(root, a.start));
-    f.write_column(m + "/graph/col", on_root(root, a.col));
-    f.write_column(m + "/graph/weight", on_root(root, a.weight));
-    f.write_column(m + "/graph/kth_similarity", on_root(root, a.kth_similarity));
+    f.write_column(m + "/graph/neighbours", root_only(root, std::vector<int64_t>{a.k}));
+    f.write_column(m + "/graph/start", root_only(root, a.start));
+    f.write_column(m + "/graph/col", root_only(root, a.col));
+    f.write_column(m + "/graph/weight", root_only(root, a.weight));
+    f.write_column(m + "/graph/kth_similarity", root_only(root, a.kth_similarity));
   }
 }
 
