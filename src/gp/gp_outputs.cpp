@@ -208,7 +208,7 @@ SavedFit read_gp_h5(const std::string& path) {
         read_inputs = true;
         out.neural.push_back(read_neural_fit(file.id, path, m, out.traits.size(), out.nn));
         present.push_back(m);
-      } catch (const Error& e) {
+      } catch (const std::exception& e) {  // HDF5 and size errors alike: the other models still predict
         log::warn("{}: the saved {} fit cannot be used, left out: {}", path, m, e.what());
       }
       continue;
