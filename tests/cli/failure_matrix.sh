@@ -6,7 +6,8 @@
 # through DVHPC_FAULT (include/dvhpc/fault_point.hpp). Every run must end
 # with exit 3 and an error line naming the phase and a failing rank, leave no
 # output under a final name, and not hang (guard: 60 s; seconds are printed).
-# Then kill -9 and a hang of one rank mid-run (exit 7 after mpi_timeout), and
+# Then kill -9 and a hang of one rank mid-run and between two HDF5 writes
+# (exit 7 after mpi_timeout), and
 # after a failure at each phase the same command without the fault completes
 # (resuming from the kept shards once they are all done) with the VCF of a
 # clean run.
@@ -103,5 +104,15 @@ for np in 2 4; do
   else ok "hang of rank $((np - 1)) at $np ranks: exit 7 in $secs s (mpi_timeout 5 s)"
   fi
 done
+# A rank stuck between two collective HDF5 writes: the others wait in the
+# next collective (a Comm one or inside HDF5/MPI-IO, both timed by the watchdog).
+rm -rf o.* ./*.tmp-*
+DVHPC_FAULT=h5_write@last DVHPC_FAULT_KIND=hang launch 2 "${base[@]}" --set output=o
+note_time
+if [ "$rc" != 7 ]; then fail "hang inside the HDF5 write: exit $rc, wanted 7: $(grep -m3 dvhpc <<<"$out")"
+elif ! grep -q "error (rank 0): .* at write waited" <<<"$out"; then fail "hang inside the HDF5 write: rank 0 does not say where it waited: $(grep dvhpc <<<"$out")"
+elif ! no_outputs; then fail "hang inside the HDF5 write: output left"
+else ok "hang of rank 1 between HDF5 writes: exit 7 in $secs s: $(grep -m1 -o 'error (rank 0): .* waited' <<<"$out")"
+fi
 echo "slowest failing run: $slowest s"
 cli_finish "failure matrix"
