@@ -119,13 +119,13 @@ for c in "$ompi_pkglibdir"/mca_*.so; do
   if grep -Eq "$fabric" <<< "$deps"; then skipped+=("$(basename "$c" .so)"); else cp "$c" "$stage/lib/openmpi/"; fi
 done
 # PMIx (Open MPI's process-management layer, used by mpirun) has its own
-# components and help texts beside its library.
+# components and help texts beside its library. Its Debian defaults file is
+# left behind: all it says is where Debian keeps the components.
 pmix_lib=$(ldconfig -p | awk '/libpmix\.so\.2 .*x86-64/ {print $NF; exit}')
 [ -n "$pmix_lib" ] || die "no libpmix.so.2 (Debian package libpmix2)"
 pmix_dir=$(dirname "$(readlink -f "$pmix_lib")")
 cp "$pmix_dir"/pmix/*.so "$stage/lib/pmix/"
 cp -r "$pmix_dir/../share/pmix/." "$stage/share/pmix/"
-[ ! -f "$pmix_dir/../share/pmix-mca-params.conf" ] || cp "$pmix_dir/../share/pmix-mca-params.conf" "$stage/etc/"
 
 # ---------------------------------------------------------------- libraries
 # Not packed, by soname:
@@ -133,14 +133,15 @@ cp -r "$pmix_dir/../share/pmix/." "$stage/share/pmix/"
 #    conventions, and every glibc Linux has them (the launcher checks the
 #    version the program needs);
 #  - the NVIDIA driver (libcuda, libnvidia-*): it must match the kernel module;
-#  - with --cuda, the CUDA libraries, which are large (cuDNN alone is several
-#    hundred MB) and which a GPU machine has: the launcher finds them.
+#  - with --cuda, the CUDA toolkit's libraries (cudart, cuBLAS, cuDNN, NCCL,
+#    ...), which are large (cuDNN alone is several hundred MB) and which a GPU
+#    machine has: the launcher finds them.
 # libstdc++ and libgcc_s go to lib/compat (used only when needed, see the
 # launcher). Everything else is packed, also what minbase Debian happens to
 # have (zlib, libgomp is not even there): another distribution may lack it.
 glibc='^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libnsl|libmvec|libBrokenLocale|libthread_db|libnss_[a-z]+)\.so'
 driver='^(libcuda|libnvidia-[a-z-]+)\.so'
-cuda_libs='^(libcudart|libcublas|libcublasLt|libcudnn[a-z_]*|libnccl)\.so'
+cuda_libs='^(libcudart|libcublas|libcublasLt|libcudnn[a-z_]*|libnccl|libcufft|libcurand|libcusolver|libcusparse|libnvJitLink|libnvrtc|libnvToolsExt|libcupti)\.so'
 compat='^(libstdc\+\+|libgcc_s)\.so'
 elves=("$stage/libexec/dvhpc" "$stage/libexec/orterun" "$stage/libexec/orted" "$stage"/lib/openmpi/*.so "$stage"/lib/pmix/*.so)
 declare -A packed=()
@@ -181,7 +182,8 @@ env_part=$(cat << EOF
 here=\$(dirname "\$(dirname "\$(readlink -f "\$0")")")
 need_glibc=$need_glibc need_glibcxx=$need_glibcxx
 have_glibc=\$(getconf GNU_LIBC_VERSION 2> /dev/null | awk '{print \$2}')
-if [ -n "\$have_glibc" ] && [ "\$(printf '%s\n%s\n' "\$need_glibc" "\$have_glibc" | sort -V | head -n 1)" != "\$need_glibc" ]; then
+if [ -n "\$have_glibc" ] && ! awk -v h="\$have_glibc" -v n="\$need_glibc" \\
+  'BEGIN { split(h, a, "."); split(n, b, "."); exit !(a[1] > b[1] || (a[1] == b[1] && a[2] >= b[2])) }'; then
   echo "dvhpc bundle: needs glibc \$need_glibc or newer, this machine has \$have_glibc; build dvhpc from source here (scripts/setup.sh)" >&2
   exit 127
 fi
@@ -239,12 +241,22 @@ libs=\$libs\$found
 EOF
 )
 fi
+# mpirun's default launcher (plm rsh) stops when neither ssh nor rsh exists,
+# even for ranks on this node alone, which it forks itself; a bare machine
+# has neither, so there it uses the launcher for one node (plm isolated).
+mpirun_part=$(cat << 'EOF'
+if [ -z "${OMPI_MCA_plm:-}" ] && [ -z "${SLURM_JOB_ID:-}" ] && ! command -v ssh > /dev/null && ! command -v rsh > /dev/null; then
+  export OMPI_MCA_plm=isolated
+fi
+EOF
+)
 make_launcher() { # NAME PROGRAM
   {
     echo "#!/bin/sh"
     echo "# $name launcher: the bundle's libraries and Open MPI paths, then $2 (scripts/bundle.sh)."
     echo "$env_part"
     [ "$1" != dvhpc ] || [ -z "$cuda_part" ] || echo "$cuda_part"
+    [ "$1" != mpirun ] || echo "$mpirun_part"
     echo "export LD_LIBRARY_PATH=\"\$libs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}\""
     echo "exec \"\$here/libexec/$2\" \"\$@\""
   } > "$stage/bin/$1"
@@ -260,7 +272,7 @@ tar -C "$tmp" --owner=0 --group=0 --sort=name -cf - "$name" | xz -9 -T "$jobs" >
 mv "$out.tmp" "$out"
 size=$(stat -c %s "$out")
 echo "packed $(wc -l < "$stage/share/dvhpc/bundle-libs.txt") libraries, $(ls "$stage/lib/openmpi" | wc -l) Open MPI components" \
-  "(left out, fabric drivers: ${skipped[*]:-none}); needs glibc $need_glibc, $need_glibcxx"
+  "(left out, fabric drivers and OpenSHMEM: ${skipped[*]:-none}); needs glibc $need_glibc, $need_glibcxx"
 [ $kind = openmp ] || echo "found at run time: ${cuda_needed[*]}"
 echo "unpacked: $(du -sm "$stage" | cut -f1) MiB"
 echo "bundle: $out $(awk -v s="$size" 'BEGIN {printf "%.1f MiB", s / 1048576}')"

@@ -75,7 +75,7 @@ B=/opt/$name
 echo "== inside: dvhpc version (MPI singleton; which mpirun: \$(command -v mpirun orted || echo none))"
 \$B/bin/dvhpc version
 echo "== inside: the demo call, 2 ranks (bundled mpirun)"
-cp -r \$B/share/dvhpc/demo/demo-data .
+cp -r \$B/share/dvhpc/demo/demo-data . && mkdir -p demo-out
 \$B/bin/mpirun -np 2 --oversubscribe \$B/bin/dvhpc call \$B/share/dvhpc/configs/demo.yaml
 echo "== inside: dvhpc eval against the planted truth"
 \$B/bin/dvhpc eval --truth demo-data/truth.vcf.gz --bed demo-data/confident.bed --ref demo-data/ref.fa \\
@@ -102,6 +102,9 @@ fi
 fails=0
 check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
 check "dvhpc version ran" "grep -q '^dvhpc ' '$work/log'"
+# No models/ in the working directory and no source tree in the chroot: the
+# shipped models must be found beside the program.
+check "models read from the bundle" "grep -q 'RNN /opt/$name/share/dvhpc/models/rnn.h5; CNN /opt/$name/share/dvhpc/models/cnn.h5' '$work/log'"
 check "VCF and index written" "[ -s '$work/run/demo-out/demo.vcf.gz' ] && [ -s '$work/run/demo-out/demo.vcf.gz.tbi' ]"
 check "VCF holds calls" "[ \"\$(zcat '$work/run/demo-out/demo.vcf.gz' | grep -vc '^#')\" -gt 100 ]"
 # On the demo every planted variant is found (F1 1.0 for SNPs and indels

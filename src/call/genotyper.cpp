@@ -63,22 +63,22 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
     : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality) {
   be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
   gpu_ = be_->device() == nn::Device::GPU;
-  const std::string rnn_path = resolve_model_path(cfg.model.rnn, "model.rnn");
-  model_digest_ = file_digest(rnn_path);
+  rnn_path_ = resolve_model_path(cfg.model.rnn, "model.rnn");
+  model_digest_ = file_digest(rnn_path_);
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;
   rc.channels = kNumFeatureChannels;
   rnn_ = nn::make_pileup_rnn(*be_, rc);
-  nn::load_checkpoint(rnn_path, *rnn_);
+  nn::load_checkpoint(rnn_path_, *rnn_);
   if (cfg.model.cnn_gq_threshold > 0) {
-    const std::string cnn_path = resolve_model_path(cfg.model.cnn, "model.cnn");
-    model_digest_ += file_digest(cnn_path);
+    cnn_path_ = resolve_model_path(cfg.model.cnn, "model.cnn");
+    model_digest_ += file_digest(cnn_path_);
     nn::PileupCnnConfig cc;
     cc.channels = pileup_channels(cfg.pileup);
     cc.height = cfg.pileup.height;
     cc.width = cfg.pileup.width;
     cnn_ = nn::make_pileup_cnn(*be_, cc);
-    nn::load_checkpoint(cnn_path, *cnn_);
+    nn::load_checkpoint(cnn_path_, *cnn_);
   }
 }
 

@@ -27,8 +27,11 @@ std::string executable_dir() {
 
 std::vector<std::string> model_search_roots() {
   std::vector<std::string> roots;
+  // EXE_DIR/.. spelled without "..": executable_dir() has no links in it,
+  // so its parent is the path without the last component.
   const std::string exe = executable_dir();
-  if (!exe.empty()) roots.push_back(exe + "/../share/dvhpc");
+  const size_t slash = exe.rfind('/');
+  if (slash != std::string::npos) roots.push_back(exe.substr(0, slash) + "/share/dvhpc");
   roots.push_back(DVHPC_SOURCE_ROOT);
   return roots;
 }
