@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --cuda) kind=cuda ;;
     --build) [ $# -ge 2 ] || die "--build needs a directory"; build=$2; shift ;;
-    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -73,7 +73,8 @@ if [ $kind = cuda ] && [ "$cuda_on" != ON ]; then
 fi
 version=$(cache_value CMAKE_PROJECT_VERSION "$build")
 [ -n "$version" ] || die "no CMAKE_PROJECT_VERSION in $build/CMakeCache.txt"
-cmake --build "$build" --target dvhpc -j "$jobs" > /dev/null || die "building dvhpc in $build failed"
+# Build output to stderr: stdout is the summary that bundle_test.sh reads.
+cmake --build "$build" --target dvhpc -j "$jobs" >&2 || die "building dvhpc in $build failed"
 
 # The demo data set travels with the bundle so that the demo runs where
 # ART, bwa and samtools do not exist.
