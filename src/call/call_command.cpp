@@ -43,8 +43,8 @@ DVHPC_COMMAND(run_call, "call",
     genotyper = std::make_unique<Genotyper>(cfg, comm.local_rank());
   });
   ShardPipeline& pipeline = *pipe;
-  log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), cfg.model.rnn,
-            cfg.model.cnn_gq_threshold > 0 ? cfg.model.cnn : "off", cfg.model.cnn_gq_threshold);
+  log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), genotyper->rnn_path(),
+            cfg.model.cnn_gq_threshold > 0 ? genotyper->cnn_path() : "off", cfg.model.cnn_gq_threshold);
 
   // Same command started again after a crash: finished shards are reused.
   ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING + genotyper->model_digest());
