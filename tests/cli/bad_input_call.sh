@@ -98,7 +98,7 @@ cp reads.cram noidx.cram
 call "CRAM without .crai" 3 "no index for 'noidx.cram'" once --set reads=noidx.cram
 
 # ---- models
-call "model file missing" 3 "model file 'nothere.h5' does not exist" once --set model.rnn=nothere.h5
+call "model file missing" 3 "model file 'nothere.h5' not found; looked at" once --set model.rnn=nothere.h5
 echo "not hdf5" > text.h5
 call "model that is not HDF5" 3 "cannot open model 'text.h5': not an HDF5 file" once --set model.rnn=text.h5
 head -c 20000 "$src/models/rnn.h5" > cut.h5
