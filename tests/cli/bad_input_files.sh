@@ -5,13 +5,9 @@
 # usage: bad_input_files.sh DVHPC_BINARY SOURCE_DIR   (exit 77 = skipped)
 set -u
 bin=$1 src=$2
-for t in art_illumina bwa samtools mpirun; do
-  command -v $t > /dev/null || { echo "SKIP: $t not installed"; exit 77; }
-done
 . "$src/tests/cli/lib.bash"
 . "$src/tests/cli/catalogue.bash"
-cli_setup
-"$src/scripts/make_demo_data.sh" data 30 > /dev/null 2>&1 || { echo "FAIL: demo data"; exit 1; }
+cli_demo_setup "$src"
 quiet=(--set progress=false --set log_level=warn --set threads=1)
 "$bin" call --set reference=data/ref.fa --set reads=data/demo.bam --set preset=demo --set gvcf=true \
   --set output=g "${quiet[@]}" 2> /dev/null || fail "making a gVCF"

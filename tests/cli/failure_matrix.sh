@@ -14,12 +14,8 @@
 # usage: failure_matrix.sh DVHPC_BINARY SOURCE_DIR   (exit 77 = skipped)
 set -u
 bin=$1 src=$2
-for t in art_illumina bwa samtools mpirun; do
-  command -v $t > /dev/null || { echo "SKIP: $t not installed"; exit 77; }
-done
 . "$src/tests/cli/lib.bash"
-cli_setup
-"$src/scripts/make_demo_data.sh" data 30 > /dev/null 2>&1 || { echo "FAIL: demo data"; exit 1; }
+cli_demo_setup "$src"
 base=(call --set reference=data/ref.fa --set reads=data/demo.bam --set preset=demo --set threads=1
       --set progress=false --set partition.shard_size=25000 --set mpi_timeout=5)
 outs="o.vcf.gz o.h5 o.candidates.vcf.gz"
