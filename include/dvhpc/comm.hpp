@@ -19,6 +19,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,27 +54,35 @@ class Comm {
   int local_size() const { return local_size_; }
 
   void barrier() const;
-  double allreduce_max(double v) const;
-  double allreduce_sum(double v) const;
-  int64_t allreduce_sum(int64_t v) const;
+  // Results are [[nodiscard]]: a collective whose result is dropped is a bug
+  // (or a barrier in disguise; say so with barrier()).
+  [[nodiscard]] double allreduce_max(double v) const;
+  [[nodiscard]] double allreduce_sum(double v) const;
+  [[nodiscard]] int64_t allreduce_sum(int64_t v) const;
   // Element-wise sum over ranks of n doubles, in place (any n).
   void allreduce_sum(double* data, int64_t n) const;
-  bool allreduce_or(bool v) const;
+  [[nodiscard]] bool allreduce_or(bool v) const;
   // Every rank's value, on every rank.
-  std::vector<double> allgather(double v) const;
-  std::vector<int64_t> allgather(int64_t v) const;
+  [[nodiscard]] std::vector<double> allgather(double v) const;
+  [[nodiscard]] std::vector<int64_t> allgather(int64_t v) const;
   // Every rank's vector, concatenated in rank order, on every rank.
-  std::vector<int64_t> allgatherv(const std::vector<int64_t>& v) const;
+  [[nodiscard]] std::vector<int64_t> allgatherv(const std::vector<int64_t>& v) const;
   // Root's string on every rank. Any size: sent in pieces under MPI's int count.
-  std::string broadcast(const std::string& s, int root = 0) const;
+  [[nodiscard]] std::string broadcast(const std::string& s, int root = 0) const;
   // Every rank's string, on `root` only (index = rank); empty elsewhere. Any size.
-  std::vector<std::string> gather(const std::string& s, int root = 0) const;
+  [[nodiscard]] std::vector<std::string> gather(const std::string& s, int root = 0) const;
 
   // Collective error agreement: every rank passes its own error ("" = none).
   // If any rank failed, every rank throws Error(kind) with the message of the
   // lowest failing rank (prefixed by that rank), so no rank goes on alone to
   // the next collective and the message names where it happened.
   void agree_or_throw(const std::string& local_error, ErrorKind kind) const;
+  // The same around a step that every rank runs and that makes no collective
+  // of its own (opening inputs, validation, loading models): if it throws on
+  // any rank, every rank throws Error::on_all_ranks with the lowest failing
+  // rank's message and ErrorKind, so the job prints one line and every rank
+  // exits with the same code, instead of each rank printing before MPI_Abort.
+  void agree(const std::function<void()>& step) const;
 
   // Prints `msg` to stderr as "dvhpc: error (rank R): msg" and aborts all ranks.
   [[noreturn]] void abort_with(const std::string& msg, int code) const;

@@ -32,6 +32,8 @@
 
 namespace dvhpc {
 
+class OutputSet;
+
 class Comm;
 
 // Fixed-length string rows: the longest of `v` (at least 1), and rows
@@ -90,8 +92,9 @@ class H5File {
   // A string attribute on an object ("/" for the file); value from rank 0.
   void write_attribute(const std::string& object, const std::string& name, const std::string& value);
 
-  // Closes the file and renames it into place (collective).
-  void commit();
+  // Closes the file and renames it into place (collective); with `set`, the
+  // rename is staged there and done by OutputSet::commit (output_set.hpp).
+  void commit(OutputSet* set = nullptr);
 
   const std::string& path() const { return path_; }
   // Bytes per collective write round over all ranks (default 64 MB; tests

@@ -74,6 +74,7 @@ class ReadLoader {
 
  private:
   std::string path_;
+  std::string reference_path_;  // CRAM: to name a reference mismatch when decoding fails
   ReadFilterConfig filters_;
   htsFile* fp_ = nullptr;
   sam_hdr_t* hdr_ = nullptr;

@@ -18,6 +18,8 @@
 
 namespace dvhpc {
 
+class OutputSet;
+
 class Comm;
 
 // One process writing one VCF, block after block.
@@ -49,8 +51,10 @@ class VcfWriter {
 // order; rank 0 adds the header and the end-of-file block, builds the tabix
 // index and renames both into place. Record bytes never leave the rank that
 // holds them.
+// With `set`, the file and its index are staged there (output_set.hpp)
+// instead of renamed.
 void write_vcf_pieces(const Comm& comm, const std::string& path, const VcfFormat& format,
-                      const PieceLayout& layout, const PieceReader& read);
+                      const PieceLayout& layout, const PieceReader& read, OutputSet* set = nullptr);
 
 // Collective convenience for in-memory text: every rank's (key, VCF text)
 // blocks, compressed where they are and written as above. Returns the number

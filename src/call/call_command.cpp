@@ -33,14 +33,18 @@ DVHPC_COMMAND(run_call, "call",
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;
 
-  ShardPipeline pipeline(ctx);
+  // Inputs and models are opened by every rank alike, without collectives:
+  // a bad one is agreed on, so the job prints one error line, not one per rank.
+  std::unique_ptr<ShardPipeline> pipe;
   std::unique_ptr<Genotyper> genotyper;
-  {
+  comm.agree([&] {
+    pipe = std::make_unique<ShardPipeline>(ctx);
     ScopedStage st(times, "setup");
     genotyper = std::make_unique<Genotyper>(cfg, comm.local_rank());
-  }
-  log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), cfg.model.rnn,
-            cfg.model.cnn_gq_threshold > 0 ? cfg.model.cnn : "off", cfg.model.cnn_gq_threshold);
+  });
+  ShardPipeline& pipeline = *pipe;
+  log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), genotyper->rnn_path(),
+            cfg.model.cnn_gq_threshold > 0 ? genotyper->cnn_path() : "off", cfg.model.cnn_gq_threshold);
 
   // Same command started again after a crash: finished shards are reused.
   ShardCache cache(comm, cfg.output, cfg.to_yaml() + DVHPC_VERSION_STRING + genotyper->model_digest());

@@ -1,3 +1,4 @@
+#include "dvhpc/fault_point.hpp"
 #include "call_outputs.hpp"
 
 #include <algorithm>
@@ -6,6 +7,8 @@
 #include <cstring>
 #include <map>
 
+#include "dvhpc/log.hpp"
+#include "dvhpc/output_set.hpp"
 #include "dvhpc/build_info.hpp"
 #include "dvhpc/comm.hpp"
 #include "dvhpc/h5_file.hpp"
@@ -33,6 +36,8 @@ std::string gvcf_section(size_t sample) { return "gvcf." + std::to_string(sample
 CallOutputs::CallOutputs(const RunContext& ctx, const std::vector<VcfContig>& contigs,
                          std::vector<std::string> samples, const ShardCache& cache)
     : ctx_(ctx), samples_(std::move(samples)), cache_(cache) {
+  if (const int64_t n = OutputSet::remove_stale_temporaries(ctx.comm, ctx.cfg.output))
+    log::info("removed {} temporary file(s) of an earlier run of '{}' that stopped while writing", n, ctx.cfg.output);
   for (const auto& c : contigs) {
     contig_ids_.emplace(c.name, static_cast<int64_t>(contig_names_.size()));
     contig_names_.push_back(c.name);
@@ -163,14 +168,25 @@ int64_t CallOutputs::write(const Reference& ref) {
   std::vector<std::vector<int64_t>> sizes{cand, call, rows};
   sizes.insert(sizes.end(), gvcf.begin(), gvcf.end());
   const std::vector<PieceLayout> layout = layout_pieces(comm, keys, sizes);
+  // All files or none under their final names: a failure while writing the
+  // HDF5 file must not leave the VCFs finished before it looking like a
+  // complete run. Space is checked first (VCF bytes are exact; the HDF5
+  // estimate is the fixed columns, padded strings and per-sample values).
+  OutputSet set(comm);
+  int64_t need = layout[0].total + layout[1].total + (int64_t{1} << 20);
+  for (size_t k = 0; k < gvcf_formats_.size(); ++k) need += layout[3 + k].total;
+  need += layout[2].total * (64 + static_cast<int64_t>(samples_.size()) * 13);
+  set.require_space(need, ctx_.cfg.output);
   SpillCursor cursor([this](int64_t shard) { return cache_.path(shard); });
+  fault::point(comm, "vcf_write");
   auto bytes_of = [&](const char* section) {
     return [&, section](size_t i, int64_t off, int64_t n, char* out) {
       cursor.at(held_[i].shard).read(section, off, n, out);
     };
   };
-  write_vcf_pieces(comm, ctx_.cfg.output + ".candidates.vcf.gz", *candidate_format_, layout[0], bytes_of(kCandidates));
-  write_vcf_pieces(comm, ctx_.cfg.output + ".vcf.gz", *call_format_, layout[1], bytes_of(kCalls));
+  write_vcf_pieces(comm, ctx_.cfg.output + ".candidates.vcf.gz", *candidate_format_, layout[0], bytes_of(kCandidates),
+                   &set);
+  write_vcf_pieces(comm, ctx_.cfg.output + ".vcf.gz", *call_format_, layout[1], bytes_of(kCalls), &set);
   std::vector<std::string> names(gvcf_formats_.size());
   for (size_t k = 0; k < gvcf_formats_.size(); ++k) {
     names[k] = gvcf_section(k);
@@ -180,13 +196,15 @@ int64_t CallOutputs::write(const Reference& ref) {
                        const Held& h = held_[i];
                        if (h.gvcf_revised.empty()) return from_spill(i, off, n, out);
                        std::memcpy(out, h.gvcf_revised[k].data() + off, static_cast<size_t>(n));
-                     });
+                     },
+                     &set);
   }
-  write_h5(layout[2]);
+  write_h5(layout[2], set);
+  set.commit();
   return layout[2].total;
 }
 
-void CallOutputs::write_h5(const PieceLayout& rows) {
+void CallOutputs::write_h5(const PieceLayout& rows, OutputSet& set) {
   const Comm& comm = ctx_.comm;
   const Config& cfg = ctx_.cfg;
   const int64_t ns = static_cast<int64_t>(samples_.size());
@@ -213,6 +231,7 @@ void CallOutputs::write_h5(const PieceLayout& rows) {
   // collective writes, while the others wait in the next one.
   if (const char* f = std::getenv("DVHPC_FAULT_IN_H5_WRITE"); f && std::atoi(f) == comm.rank())
     throw Error(ErrorKind::Output, "DVHPC_FAULT_IN_H5_WRITE: injected failure inside the HDF5 write");
+  fault::point(comm, "h5_write");
   strings("ref", &Held::width_ref, "/calls/ref");
   strings("alt", &Held::width_alt, "/calls/alt");
   column("qual", H5T_NATIVE_FLOAT, {}, "/calls/qual");
@@ -242,7 +261,7 @@ void CallOutputs::write_h5(const PieceLayout& rows) {
   f.write_array("/timings", row, {static_cast<int64_t>(report.size())});
   f.write_attribute("/timings", "stages", names);
   f.write_attribute("/timings", "axes", "rank, stage");
-  f.commit();
+  f.commit(&set);
 }
 
 }  // namespace dvhpc

@@ -40,6 +40,8 @@
 
 namespace dvhpc {
 
+class OutputSet;
+
 class ShardCache;
 class Reference;
 
@@ -82,7 +84,7 @@ class CallOutputs {
   void hold(int64_t shard, const std::vector<SpillSection>& sections, const int64_t* span);
   // Revises the gVCF pieces of held shards that start under an earlier shard's deletion.
   void revise_gvcf_heads(const Reference& ref);
-  void write_h5(const PieceLayout& rows);
+  void write_h5(const PieceLayout& rows, OutputSet& set);
 
   const RunContext& ctx_;
   std::vector<std::string> samples_;

@@ -1,7 +1,5 @@
 #include "genotyper.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <fstream>
 #include <functional>
@@ -9,6 +7,7 @@
 
 #include "dvhpc/error.hpp"
 #include "dvhpc/example_query.hpp"
+#include "dvhpc/model_path.hpp"
 #include "dvhpc/nn/backend.hpp"
 #include "dvhpc/nn/model.hpp"
 #include "dvhpc/nn/serialization.hpp"
@@ -17,18 +16,6 @@
 
 namespace dvhpc {
 namespace {
-
-// The path as given, else (relative paths only) under the source tree, where
-// the shipped models live; throws naming the key when neither exists.
-std::string resolve_model(const std::string& path, const std::string& key) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) return path;
-  const std::string shipped = std::string(DVHPC_SOURCE_ROOT) + "/" + path;
-  if (!path.empty() && path[0] != '/' && ::stat(shipped.c_str(), &st) == 0) return shipped;
-  throw Error(ErrorKind::Input, "config key '" + key + "': model file '" + path +
-                                    "' does not exist (the shipped models are in models/; train your own "
-                                    "with dvhpc train)");
-}
 
 // Size and hash of a file's bytes.
 std::string file_digest(const std::string& path) {
@@ -76,22 +63,22 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
     : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality) {
   be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
   gpu_ = be_->device() == nn::Device::GPU;
-  const std::string rnn_path = resolve_model(cfg.model.rnn, "model.rnn");
-  model_digest_ = file_digest(rnn_path);
+  rnn_path_ = resolve_model_path(cfg.model.rnn, "model.rnn");
+  model_digest_ = file_digest(rnn_path_);
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;
   rc.channels = kNumFeatureChannels;
   rnn_ = nn::make_pileup_rnn(*be_, rc);
-  nn::load_checkpoint(rnn_path, *rnn_);
+  nn::load_checkpoint(rnn_path_, *rnn_);
   if (cfg.model.cnn_gq_threshold > 0) {
-    const std::string cnn_path = resolve_model(cfg.model.cnn, "model.cnn");
-    model_digest_ += file_digest(cnn_path);
+    cnn_path_ = resolve_model_path(cfg.model.cnn, "model.cnn");
+    model_digest_ += file_digest(cnn_path_);
     nn::PileupCnnConfig cc;
     cc.channels = pileup_channels(cfg.pileup);
     cc.height = cfg.pileup.height;
     cc.width = cfg.pileup.width;
     cnn_ = nn::make_pileup_cnn(*be_, cc);
-    nn::load_checkpoint(cnn_path, *cnn_);
+    nn::load_checkpoint(cnn_path_, *cnn_);
   }
 }
 

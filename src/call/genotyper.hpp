@@ -89,6 +89,10 @@ class Genotyper {
   // Size and hash of the model files in use, so that a resumed `call` does
   // not reuse shards genotyped by other weights behind the same file names.
   const std::string& model_digest() const { return model_digest_; }
+  // The model files read (config paths resolved, include/dvhpc/model_path.hpp);
+  // cnn_path() is empty when the CNN is off.
+  const std::string& rnn_path() const { return rnn_path_; }
+  const std::string& cnn_path() const { return cnn_path_; }
 
  private:
   // Probabilities [n, 3] for `n` examples of `numel` floats each.
@@ -102,6 +106,7 @@ class Genotyper {
   std::unique_ptr<nn::Model> rnn_, cnn_;
   GenotyperStats stats_;
   std::string model_digest_;
+  std::string rnn_path_, cnn_path_;
   bool gpu_ = false;
 };
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <thread>
 
+#include "dvhpc/fault_point.hpp"
 #include "dvhpc/cli.hpp"
 #include "dvhpc/collective_watchdog.hpp"
 #include "dvhpc/commands.hpp"
@@ -97,7 +98,10 @@ int run_main(int argc, char** argv) {
       throw Error(ErrorKind::Library,
                   no_kokkos + "; on machines without a GPU use the OpenMP build (scripts/setup.sh)");
   });
-  agree(world, [&] { cfg = load_config(args.command, args.config_path, args.overrides); });
+  agree(world, [&] {
+    cfg = load_config(args.command, args.config_path, args.overrides);
+    fault::point(world, "config");
+  });
 
   log::init(world.rank(), cfg.log_level);
   watchdog::set_timeout(cfg.mpi_timeout);  // DVHPC_MPI_TIMEOUT, when set, wins

@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <htslib/sam.h>
+
 #include <string>
+#include <vector>
 
 #include "dvhpc/config.hpp"
 #include "dvhpc/error.hpp"
@@ -32,6 +35,57 @@ void require_file(const std::string& key, const std::string& path, const std::st
   if (path.empty()) bad(key, "is required for this command (" + what + ")");
   if (!exists(path)) missing(key, what + " '" + path + "' does not exist");
   if (::access(path.c_str(), R_OK) != 0) missing(key, what + " '" + path + "' is not readable");
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+    missing(key, what + " '" + path + "' is empty (0 bytes): was it written completely?");
+}
+
+// An index older than its data file usually means the file was rewritten and
+// not re-indexed; its offsets then point into other records, which reads as
+// a corrupt file or, worse, as wrong reads. htslib only warns. Two seconds
+// of slack, because a copy or a git checkout may write the index a moment
+// before its file.
+void require_fresh_index(const std::string& key, const std::string& data, const std::string& index,
+                         const std::string& remake) {
+  struct stat d, i;
+  if (::stat(data.c_str(), &d) != 0 || ::stat(index.c_str(), &i) != 0) return;
+  if (i.st_mtime + 2 < d.st_mtime)
+    missing(key, "index '" + index + "' is older than '" + data + "' (" + std::to_string(d.st_mtime - i.st_mtime) +
+                     " s): re-create it with: " + remake + " (or, if the file was only copied, touch the index)");
+}
+
+// What the reads file is, from its first bytes and header: BAM or CRAM,
+// sorted by coordinate (an index needs it; region queries rely on it).
+void require_sorted_alignments(const std::string& key, const std::string& path) {
+  htsFile* fp = hts_open(path.c_str(), "r");
+  if (!fp) missing(key, "cannot open alignment file '" + path + "'");
+  const htsFormat* f = hts_get_format(fp);
+  const htsExactFormat format = f->format;
+  char* desc = hts_format_description(f);
+  const std::string what = desc ? desc : "unknown";
+  free(desc);
+  std::string sort_order;
+  if (format == bam || format == cram) {
+    if (sam_hdr_t* h = sam_hdr_read(fp)) {
+      kstring_t so = KS_INITIALIZE;
+      if (sam_hdr_find_tag_hd(h, "SO", &so) == 0) sort_order = so.s;
+      ks_free(&so);
+      sam_hdr_destroy(h);
+    } else {
+      hts_close(fp);
+      missing(key, "cannot read the header of '" + path + "': the file is truncated or corrupt");
+    }
+  }
+  hts_close(fp);
+  if (format == sam)
+    missing(key, "'" + path + "' is SAM text, which cannot be queried by region: convert it with: samtools sort -o " +
+                     path + ".bam " + path + " && samtools index " + path + ".bam");
+  if (format != bam && format != cram)
+    missing(key, "'" + path + "' is not a BAM or CRAM file (it looks like: " + what + ")");
+  if (!sort_order.empty() && sort_order != "coordinate")
+    missing(key, "'" + path + "' is sorted by '" + sort_order +
+                     "', not by coordinate (@HD SO): sort and index it: samtools sort -o sorted.bam " + path +
+                     " && samtools index sorted.bam");
 }
 
 void require_range(const std::string& key, double v, double lo, double hi) {
@@ -45,6 +99,7 @@ void check_reference(const Config& c) {
   if (!exists(c.reference + ".fai"))
     missing("reference", "no index '" + c.reference + ".fai'; create it with: samtools faidx " +
                              c.reference);
+  require_fresh_index("reference", c.reference, c.reference + ".fai", "samtools faidx " + c.reference);
   if (ends_with(c.reference, ".gz") && !exists(c.reference + ".gzi"))
     missing("reference", "bgzipped FASTA needs '" + c.reference +
                              ".gzi' (samtools faidx makes it; plain gzip is not supported: "
@@ -57,13 +112,17 @@ void check_reads(const Config& c) {
     const std::string& r = c.reads[i];
     std::string key = c.reads.size() > 1 ? "reads[" + std::to_string(i) + "]" : "reads";
     require_file(key, r, "alignment file");
+    require_sorted_alignments(key, r);
     bool cram = ends_with(r, ".cram");
-    bool has_index = cram ? (exists(r + ".crai") || exists(r.substr(0, r.size() - 5) + ".crai"))
-                          : (exists(r + ".bai") || exists(r + ".csi") ||
-                             (ends_with(r, ".bam") && exists(r.substr(0, r.size() - 4) + ".bai")));
-    if (!has_index)
+    std::string index;
+    for (const std::string& i : cram ? std::vector<std::string>{r + ".crai", r.substr(0, r.size() - 5) + ".crai"}
+                                     : std::vector<std::string>{r + ".bai", r + ".csi",
+                                                                ends_with(r, ".bam") ? r.substr(0, r.size() - 4) + ".bai" : ""})
+      if (index.empty() && !i.empty() && exists(i)) index = i;
+    if (index.empty())
       missing(key, "no index for '" + r + "' (" + (cram ? ".crai" : ".bai or .csi") +
                        "); create it with: samtools index " + r);
+    require_fresh_index(key, r, index, "samtools index " + r);
   }
 }
 

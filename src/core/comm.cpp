@@ -202,14 +202,49 @@ std::vector<std::string> Comm::gather(const std::string& s, int root) const {
   return out;
 }
 
+namespace {
+
+// The lowest rank with an error (size when none), its message and kind, on
+// every rank.
+struct Agreed {
+  int rank;
+  std::string msg;
+  ErrorKind kind;
+};
+
+Agreed agree_on_error(const Comm& comm, MPI_Comm mpi, const std::string& local_error, ErrorKind local_kind) {
+  int mine = local_error.empty() ? comm.size() : comm.rank(), first = comm.size();
+  {
+    watchdog::Wait w("MPI_Allreduce");
+    DVHPC_CHECK_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, mpi));
+  }
+  if (first == comm.size()) return {first, "", local_kind};
+  std::string msg = comm.broadcast(local_error, first);
+  int64_t kind = static_cast<int64_t>(local_kind);
+  kind = std::stoll(comm.broadcast(std::to_string(kind), first));
+  if (comm.size() > 1) msg = "rank " + std::to_string(first) + ": " + msg;
+  return {first, msg, static_cast<ErrorKind>(kind)};
+}
+
+}  // namespace
+
 void Comm::agree_or_throw(const std::string& local_error, ErrorKind kind) const {
-  int mine = local_error.empty() ? size_ : rank_, first = size_;
-  watchdog::Wait w("MPI_Allreduce");
-  DVHPC_CHECK_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm_));
-  if (first == size_) return;
-  std::string msg = broadcast(local_error, first);
-  if (size_ > 1) msg = "rank " + std::to_string(first) + ": " + msg;
-  throw Error::on_all_ranks(kind, msg);
+  const Agreed a = agree_on_error(*this, comm_, local_error, kind);
+  if (a.rank < size_) throw Error::on_all_ranks(kind, a.msg);
+}
+
+void Comm::agree(const std::function<void()>& step) const {
+  std::string error;
+  ErrorKind kind = ErrorKind::Internal;
+  try {
+    step();
+  } catch (const Error& e) {
+    error = e.what(), kind = e.kind();
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+  }
+  const Agreed a = agree_on_error(*this, comm_, error, kind);
+  if (a.rank < size_) throw Error::on_all_ranks(a.kind, a.msg);
 }
 
 void Comm::abort_with(const std::string& msg, int code) const {

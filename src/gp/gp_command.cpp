@@ -2,7 +2,8 @@
 // of variants, 2-bit packed) and a phenotype table, runs k-fold
 // cross-validation of every model in gp.models on every trait, fits each
 // model once more on all samples with a value, and writes the files of
-// gp_outputs.hpp. With gp.predict_from, a saved fit predicts gp.genotypes.
+// gp_outputs.hpp. With gp.predict_from, a saved fit predicts gp.genotypes
+// with every model it holds.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,7 +14,9 @@
 #include "dvhpc/log.hpp"
 #include "gblup.hpp"
 #include "gp_outputs.hpp"
+#include "gcn_model.hpp"
 #include "nn_net.hpp"
+#include "nn_saved.hpp"
 #include "phenotypes.hpp"
 #include "src/pca/projection.hpp"
 #include "src/pca/standardized_genotypes.hpp"
@@ -78,56 +81,94 @@ FitTask make_task(const Phenotypes& ph, const TraitGroup& g, const std::vector<i
   return task;
 }
 
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// GBLUP's marker effects applied to `m` ([trait][sample]).
+std::vector<std::vector<double>> predict_linear(const RunContext& ctx, const MarkerEffects& e, const GenotypeMatrix& m,
+                                                bool log_matching) {
+  const size_t T = e.intercept.size();
+  // The saved effects are per copy; projection standardises by
+  // sqrt(2p(1-p)), so the weights are scaled by it.
+  Loadings L;
+  L.k = static_cast<int>(T);
+  L.id = e.id, L.a1 = e.a1, L.a2 = e.a2, L.freq = e.freq;
+  for (size_t v = 0; v < e.id.size(); ++v) {
+    const double s = std::sqrt(2 * e.freq[v] * (1 - e.freq[v]));
+    for (size_t t = 0; t < T; ++t) L.weight.push_back(static_cast<float>(e.effect[v * T + t] * s));
+  }
+  const Projection p = project(ctx.comm, L, m);
+  if (log_matching)
+    log::info("{} of {} fitted variants matched by ID and alleles ({} flipped), {} with other alleles left out",
+              p.matched, e.id.size(), p.flipped, p.allele_mismatch);
+  if (p.matched == 0)
+    throw Error::on_all_ranks(ErrorKind::Input, "no variant of '" + ctx.cfg.gp.genotypes +
+                                                    "' matches the saved fit by ID and alleles: nothing to predict");
+  std::vector<std::vector<double>> by_trait(T, std::vector<double>(static_cast<size_t>(m.n_samples())));
+  for (size_t t = 0; t < T; ++t)
+    for (int64_t i = 0; i < m.n_samples(); ++i)
+      by_trait[t][static_cast<size_t>(i)] = e.intercept[t] + p.scores[static_cast<size_t>(i) * T + t];
+  return by_trait;
+}
+
 void predict_new(const RunContext& ctx) {
   const GpConfig& gc = ctx.cfg.gp;
-  std::vector<std::string> traits, models;
-  std::vector<MarkerEffects> effects;
+  SavedFit fit;
   {
     ScopedStage st(ctx.times, "read");
-    on_every_rank(ctx.comm, [&] { read_gp_h5(gc.predict_from, &traits, &models, &effects); });
+    on_every_rank(ctx.comm, [&] { fit = read_gp_h5(gc.predict_from); });
   }
-  log::info("saved fit {}: {} trait(s), models {}, {} variants", gc.predict_from, traits.size(), models.size(),
-            effects.empty() ? 0 : effects[0].id.size());
+  std::vector<std::string> models = fit.linear;
+  for (const auto& n : fit.neural) models.push_back(n.name);
+  log::info("saved fit {} (layout {}): {} trait(s), models {}", gc.predict_from, fit.layout, fit.traits.size(),
+            joined(models));
+  if (fit.neural.empty())
+    log::info("{} has no saved mlp/gcn fit ({}): predicting with {}", gc.predict_from,
+              fit.layout < 2 ? "written before the networks were saved" : "none was fitted or readable",
+              joined(models));
   GenotypeMatrix m = read_logged(ctx, gc.genotypes);
   ScopedStage st(ctx.times, "predict");
-  const size_t T = traits.size();
+  const size_t T = fit.traits.size();
   std::vector<std::vector<std::vector<double>>> predicted;  // [model][trait][sample]
-  for (size_t k = 0; k < models.size(); ++k) {
-    // The saved effects are per copy; projection standardises by
-    // sqrt(2p(1-p)), so the weights are scaled by it.
-    const MarkerEffects& e = effects[k];
-    Loadings L;
-    L.k = static_cast<int>(T);
-    L.id = e.id, L.a1 = e.a1, L.a2 = e.a2, L.freq = e.freq;
-    for (size_t v = 0; v < e.id.size(); ++v) {
-      const double s = std::sqrt(2 * e.freq[v] * (1 - e.freq[v]));
-      for (size_t t = 0; t < T; ++t) L.weight.push_back(static_cast<float>(e.effect[v * T + t] * s));
-    }
-    const Projection p = project(ctx.comm, L, m);
-    if (k == 0)
-      log::info("{} of {} fitted variants matched by ID and alleles ({} flipped), {} with other alleles left out",
-                p.matched, e.id.size(), p.flipped, p.allele_mismatch);
-    if (p.matched == 0)
+  for (size_t k = 0; k < fit.linear.size(); ++k) predicted.push_back(predict_linear(ctx, fit.effects[k], m, k == 0));
+  if (!fit.neural.empty()) {
+    Projection counts;
+    const std::vector<float> scores = project_scores(ctx.comm, fit.nn, m, &counts);
+    log::info("mlp/gcn inputs: {} of {} variants matched by ID and alleles ({} flipped), {} with other alleles left "
+              "out; {} principal-component scores per sample",
+              counts.matched, fit.nn.loadings.id.size(), counts.flipped, counts.allele_mismatch, fit.nn.loadings.k);
+    if (counts.matched == 0)
       throw Error::on_all_ranks(ErrorKind::Input, "no variant of '" + gc.genotypes +
-                                                      "' matches the saved fit by ID and alleles: nothing to predict");
-    std::vector<std::vector<double>> by_trait(T, std::vector<double>(static_cast<size_t>(m.n_samples())));
-    for (size_t t = 0; t < T; ++t)
-      for (int64_t i = 0; i < m.n_samples(); ++i)
-        by_trait[t][static_cast<size_t>(i)] = e.intercept[t] + p.scores[static_cast<size_t>(i) * T + t];
-    predicted.push_back(std::move(by_trait));
-  }
-  // The ensemble of the saved models, as in cross-validation.
-  auto ens = predicted[0];
-  for (size_t t = 0; t < T; ++t)
-    for (size_t i = 0; i < ens[t].size(); ++i) {
-      double s = 0;
-      for (const auto& pm : predicted) s += pm[t][i];
-      ens[t][i] = s / static_cast<double>(predicted.size());
+                                                      "' matches the saved networks' variants by ID and alleles");
+    // Every rank has every sample's scores; the networks are small, so each
+    // rank predicts all samples (identical results) and rank 0 writes them.
+    for (const auto& n : fit.neural) {
+      std::vector<std::vector<double>> p;
+      on_every_rank(ctx.comm, [&] { p = predict_neural(n, scores, m.n_samples(), T); });
+      predicted.push_back(std::move(p));
     }
-  predicted.push_back(std::move(ens));
-  models.push_back("ensemble");
-  write_predicted(ctx.comm, ctx.cfg.output + ".gp.predicted.tsv", m.samples, traits, models, predicted);
-  log::info("wrote {}.gp.predicted.tsv ({} samples x {} trait(s))", ctx.cfg.output, m.n_samples(), T);
+  }
+  if (fit.ensemble) {
+    std::vector<size_t> members;
+    for (const auto& name : fit.ensemble_of)
+      members.push_back(static_cast<size_t>(std::find(models.begin(), models.end(), name) - models.begin()));
+    auto ens = predicted[members[0]];
+    for (size_t t = 0; t < T; ++t)
+      for (size_t i = 0; i < ens[t].size(); ++i) {
+        double s = 0;
+        for (size_t k : members) s += predicted[k][t][i];
+        ens[t][i] = s / static_cast<double>(members.size());
+      }
+    predicted.push_back(std::move(ens));
+    models.push_back("ensemble");
+    log::info("ensemble: the mean of {}", joined(fit.ensemble_of));
+  }
+  write_predicted(ctx.comm, ctx.cfg.output + ".gp.predicted.tsv", m.samples, fit.traits, models, predicted);
+  log::info("wrote {}.gp.predicted.tsv ({} samples x {} trait(s), models {})", ctx.cfg.output, m.n_samples(), T,
+            joined(models));
 }
 
 }  // namespace
@@ -257,13 +298,29 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
     log::info("{} ({} samples, {}-fold mean): {}", r.trait, r.samples.size(), k, line);
   }
 
-  // Final fits on every sample with a value, as marker effects per model.
-  std::vector<MarkerEffects> effects(models.size());
+  // Final fits on every sample with a value: marker effects of the linear
+  // models, the networks' weights (one network per trait group).
+  GpSave save;
   {
     ScopedStage st(ctx.times, "final_fit");
     for (size_t mi = 0; mi < models.size(); ++mi) {
-      if (names[mi] == "mlp" || names[mi] == "gcn") continue;  // not linear: no marker effects to save
-      MarkerEffects& all = effects[mi];
+      save.models.push_back(names[mi]);
+      if (auto* nn = dynamic_cast<NeuralGpModel*>(models[mi].get())) {
+        NeuralFit fit;
+        fit.name = names[mi];
+        for (const auto& g : groups) {
+          nn->fit(make_task(ph, g, fold, -1));
+          fit.nets.push_back(nn->saved_net(std::vector<int64_t>(g.traits.begin(), g.traits.end())));
+        }
+        if (auto* gcn = dynamic_cast<GcnModel*>(nn)) {
+          fit.graph.a = gcn->graph();
+          fit.graph.width = nn_features->width;
+          fit.graph.scores = nn_features->scores;
+        }
+        save.neural.push_back(std::move(fit));
+        continue;
+      }
+      MarkerEffects all;
       all.intercept.assign(ph.traits.size(), nan_value());
       all.shrinkage.assign(ph.traits.size(), nan_value());
       for (const auto& g : groups) {
@@ -281,20 +338,17 @@ DVHPC_COMMAND(run_gp_command, "gp", "genomic prediction: cross-validated GBLUP (
           for (size_t v = 0; v < part.id.size(); ++v) all.effect[v * T + g.traits[a]] = part.effect[v * G + a];
         }
       }
+      save.effects.push_back(std::move(all));
     }
   }
+  if (ensemble) save.ensemble.assign(names.begin(), names.end() - 1);
+  save.nn_x = gc.standardize ? x_centred.get() : x.get();
+  save.nn_features = nn_features.get();
   {
     ScopedStage st(ctx.times, "write");
     write_cv_table(comm, cfg.output + ".gp.tsv", names, results, k);
     write_predictions(comm, cfg.output + ".gp.predictions.tsv", m.samples, names, results);
-    std::vector<std::string> linear;
-    std::vector<MarkerEffects> linear_effects;
-    for (size_t mi = 0; mi < models.size(); ++mi)
-      if (names[mi] != "mlp" && names[mi] != "gcn") {  // only linear fits are saved
-        linear.push_back(names[mi]);
-        linear_effects.push_back(std::move(effects[mi]));
-      }
-    write_gp_h5(ctx, cfg.output + ".gp.h5", m.samples, ph.traits, linear, linear_effects);
+    write_gp_h5(ctx, cfg.output + ".gp.h5", m.samples, ph.traits, save);
     log::info("wrote {0}.gp.tsv, {0}.gp.predictions.tsv, {0}.gp.h5", cfg.output);
   }
   if (gc.plot) {

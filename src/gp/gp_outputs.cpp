@@ -11,6 +11,7 @@
 #include "dvhpc/h5_file.hpp"
 #include "dvhpc/h5_handle.hpp"
 #include "dvhpc/h5_read.hpp"
+#include "dvhpc/log.hpp"
 #include "dvhpc/plot.hpp"
 #include "dvhpc/text_output.hpp"
 #include "dvhpc/version.hpp"
@@ -138,8 +139,7 @@ void write_gp_plot(const Comm& comm, const std::string& path, const std::string&
 }
 
 void write_gp_h5(const RunContext& ctx, const std::string& path, const std::vector<SampleId>& samples,
-                 const std::vector<std::string>& traits, const std::vector<std::string>& linear_models,
-                 const std::vector<MarkerEffects>& effects) {
+                 const std::vector<std::string>& traits, const GpSave& save) {
   const Comm& comm = ctx.comm;
   const bool root = comm.is_root();
   auto mine = [root](const auto& v) { return root ? v : std::decay_t<decltype(v)>{}; };
@@ -151,25 +151,38 @@ void write_gp_h5(const RunContext& ctx, const std::string& path, const std::vect
   f.write_column("/samples/iid", mine(iid));
   f.write_column("/traits", mine(traits));
   f.create_group("/models");
-  f.write_column("/models/names", mine(linear_models));
-  if (!effects.empty()) {
-    const MarkerEffects& e0 = effects[0];
+  f.write_column("/models/layout", mine(std::vector<int64_t>{2}));
+  f.write_column("/models/names", mine(save.models));
+  if (!save.ensemble.empty()) {
+    f.create_group("/models/ensemble");
+    f.write_column("/models/ensemble/members", mine(save.ensemble));
+    f.write_attribute("/models/ensemble/members", "meaning", "the ensemble's prediction = the mean of these models'");
+  }
+  if (!save.effects.empty()) {
+    const MarkerEffects& e0 = save.effects[0];
     f.create_group("/variants");
     f.write_column("/variants/id", mine(e0.id));
     f.write_column("/variants/a1", mine(e0.a1));
     f.write_column("/variants/a2", mine(e0.a2));
     f.write_column("/variants/a1_freq", mine(e0.freq));
   }
-  for (size_t m = 0; m < linear_models.size(); ++m) {
-    const std::string g = "/models/" + linear_models[m];
+  size_t linear = 0, neural = 0;
+  for (const std::string& name : save.models) {
+    if (neural < save.neural.size() && save.neural[neural].name == name) {
+      write_neural_fit(f, save.neural[neural++], root);
+      continue;
+    }
+    const MarkerEffects& e = save.effects.at(linear++);
+    const std::string g = "/models/" + name;
     f.create_group(g);
-    f.write_matrix(g + "/effects", mine(effects[m].effect), static_cast<int64_t>(traits.size()));
+    f.write_matrix(g + "/effects", mine(e.effect), static_cast<int64_t>(traits.size()));
     f.write_attribute(g + "/effects", "meaning",
                       "per variant and trait: effect per copy of a1; prediction = intercept + sum over variants of "
                       "(copies of a1 - 2 a1_freq) * effect, missing genotypes 0");
-    f.write_column(g + "/intercept", mine(effects[m].intercept));
-    f.write_column(g + "/shrinkage", mine(effects[m].shrinkage));
+    f.write_column(g + "/intercept", mine(e.intercept));
+    f.write_column(g + "/shrinkage", mine(e.shrinkage));
   }
+  if (!save.neural.empty()) write_nn_inputs(f, *save.nn_x, *save.nn_features, root);
   f.create_group("/provenance");
   f.write_attribute("/provenance", "config", ctx.cfg.to_yaml());
   f.write_attribute("/provenance", "versions", version_report());
@@ -177,30 +190,60 @@ void write_gp_h5(const RunContext& ctx, const std::string& path, const std::vect
   f.commit();
 }
 
-void read_gp_h5(const std::string& path, std::vector<std::string>* traits, std::vector<std::string>* models,
-                std::vector<MarkerEffects>* effects) {
+SavedFit read_gp_h5(const std::string& path) {
   H5Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
   if (file.id < 0) throw Error(ErrorKind::Input, "cannot open '" + path + "' as HDF5");
-  if (!h5_has(file.id, "/models") || !h5_has(file.id, "/traits") || !h5_has(file.id, "/variants"))
-    throw Error(ErrorKind::Input, "'" + path + "' is not a PREFIX.gp.h5 of `dvhpc gp` (no /models, /traits, /variants)");
-  *traits = h5_read_strings(file.id, path, "/traits");
-  *models = h5_read_strings(file.id, path, "/models/names");
-  effects->clear();
-  MarkerEffects base;
-  base.id = h5_read_strings(file.id, path, "/variants/id");
-  base.a1 = h5_read_strings(file.id, path, "/variants/a1");
-  base.a2 = h5_read_strings(file.id, path, "/variants/a2");
-  base.freq = h5_read_double(file.id, path, "/variants/a1_freq");
-  for (const auto& m : *models) {
-    MarkerEffects e = base;
+  if (!h5_has(file.id, "/models") || !h5_has(file.id, "/traits") || !h5_has(file.id, "/models/names"))
+    throw Error(ErrorKind::Input, "'" + path + "' is not a PREFIX.gp.h5 of `dvhpc gp` (no /models/names, /traits)");
+  SavedFit out;
+  if (h5_has(file.id, "/models/layout")) out.layout = static_cast<int>(h5_read_int64(file.id, path, "/models/layout").at(0));
+  out.traits = h5_read_strings(file.id, path, "/traits");
+  const std::vector<std::string> models = h5_read_strings(file.id, path, "/models/names");
+  std::vector<std::string> present;
+  bool read_inputs = false;
+  for (const auto& m : models) {
+    if (m == "mlp" || m == "gcn") {
+      try {
+        if (!read_inputs) out.nn = read_nn_inputs(file.id, path);
+        read_inputs = true;
+        out.neural.push_back(read_neural_fit(file.id, path, m, out.traits.size(), out.nn));
+        present.push_back(m);
+      } catch (const std::exception& e) {  // HDF5 and size errors alike: the other models still predict
+        log::warn("{}: the saved {} fit cannot be used, left out: {}", path, m, e.what());
+      }
+      continue;
+    }
+    if (!h5_has(file.id, "/variants"))
+      throw Error(ErrorKind::Input, "'" + path + "' has /models/" + m + " but no /variants");
+    MarkerEffects e;
+    e.id = h5_read_strings(file.id, path, "/variants/id");
+    e.a1 = h5_read_strings(file.id, path, "/variants/a1");
+    e.a2 = h5_read_strings(file.id, path, "/variants/a2");
+    e.freq = h5_read_double(file.id, path, "/variants/a1_freq");
     e.effect = h5_read_double(file.id, path, "/models/" + m + "/effects");
     e.intercept = h5_read_double(file.id, path, "/models/" + m + "/intercept");
     e.shrinkage = h5_read_double(file.id, path, "/models/" + m + "/shrinkage");
     if (e.a1.size() != e.id.size() || e.a2.size() != e.id.size() || e.freq.size() != e.id.size() ||
-        e.effect.size() != e.id.size() * traits->size() || e.intercept.size() != traits->size())
+        e.effect.size() != e.id.size() * out.traits.size() || e.intercept.size() != out.traits.size())
       throw Error(ErrorKind::Input, "'" + path + "': /variants and /models/" + m + " disagree in size");
-    effects->push_back(std::move(e));
+    out.linear.push_back(m);
+    out.effects.push_back(std::move(e));
+    present.push_back(m);
   }
+  if (present.empty()) throw Error(ErrorKind::Input, "'" + path + "' holds no usable fitted model");
+  if (out.layout < 2) {
+    // Written before the networks were saved: GBLUP only, and the ensemble
+    // was always the mean of the saved models.
+    out.ensemble = true;
+    out.ensemble_of = present;
+  } else if (h5_has(file.id, "/models/ensemble/members")) {
+    out.ensemble = true;
+    for (const auto& m : h5_read_strings(file.id, path, "/models/ensemble/members"))
+      if (std::find(present.begin(), present.end(), m) != present.end()) out.ensemble_of.push_back(m);
+      else log::warn("{}: the ensemble's member {} is not usable: the ensemble is the mean of the others", path, m);
+    if (out.ensemble_of.empty()) out.ensemble = false;
+  }
+  return out;
 }
 
 void write_predicted(const Comm& comm, const std::string& path, const std::vector<SampleId>& samples,

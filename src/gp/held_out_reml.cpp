@@ -27,6 +27,7 @@ namespace {
 constexpr double kDecades = 5.0;
 constexpr int kPerDecade = 1;
 constexpr double kTolerance = 1e-4;
+constexpr double kStep = 0.5 * 2.302585092994046;  // half a decade in log lambda
 
 int as_int(int64_t v) {
   if (v > 2147483647) throw Error(ErrorKind::Input, "too many samples for LAPACK's int: " + std::to_string(v));
@@ -179,16 +180,54 @@ RidgeFit HeldOutReml::fit_at(const std::vector<int64_t>& train, const std::vecto
   return evaluate(prepare(train, y), lambda, loglik, true);
 }
 
+double HeldOutReml::imputed_start(const Excluded& x, double lo, double hi) const {
+  // U^T y over the base set with the excluded targets set to the training
+  // mean: U^T y_t + mean * (U^T 1 - U^T 1_t). Its likelihood costs O(n) per
+  // lambda (no held-out block), and it uses no excluded phenotype.
+  const size_t n = static_cast<size_t>(n_);
+  double mean = 0;
+  for (double v : x.y) mean += v;
+  mean /= static_cast<double>(x.y.size());
+  std::vector<double> wy(n), w1(n, 0.0);
+  for (size_t j = 0; j < n; ++j) {
+    const double* u = ut_.data() + j * n;
+    for (size_t i = 0; i < n; ++i) w1[j] += u[i];
+    wy[j] = x.wy[j] + mean * (w1[j] - x.w1[j]);
+  }
+  const SearchResult r = minimize_log_lambda(
+      [&](double t) {
+        const double lambda = std::exp(t);
+        double logdet = 0, qyy = 0, q1y = 0, q11 = 0;
+        for (size_t j = 0; j < n; ++j) {
+          const double d = 1.0 / (s_[j] + lambda);
+          logdet += std::log(s_[j] + lambda);
+          qyy += d * wy[j] * wy[j], q1y += d * w1[j] * wy[j], q11 += d * w1[j] * w1[j];
+        }
+        const double ypy = std::max(qyy - q1y * q1y / q11, std::numeric_limits<double>::min());
+        return 0.5 * ((static_cast<double>(n) - 1) * std::log(ypy) + logdet + std::log(q11));
+      },
+      lo, hi, static_cast<int>(2 * kDecades * kPerDecade) + 1, kTolerance);
+  return r.t;
+}
+
 RidgeFit HeldOutReml::fit(const std::vector<int64_t>& train, const std::vector<double>& y) const {
   const Excluded x = prepare(train, y);
   const double c = std::log(scale_), span = kDecades * std::log(10.0);
-  const SearchResult best = minimize_log_lambda(
-      [&](double t) {
-        double ll = 0;
-        evaluate(x, std::exp(t), &ll, false);
-        return -ll;
-      },
-      c - span, c + span, static_cast<int>(2 * kDecades * kPerDecade) + 1, kTolerance);
+  const auto minus_loglik = [&](double t) {
+    double ll = 0;
+    evaluate(x, std::exp(t), &ll, false);
+    return -ll;
+  };
+  // Each evaluation of the training set's likelihood costs an n_e^2 n
+  // product, so the search starts where the cheap imputed likelihood peaks
+  // (usually within a step of the answer) instead of scanning a grid over
+  // all ten decades: 8-12 evaluations instead of about 20. It ends at the
+  // training likelihood's own maximum in that basin.
+  const SearchResult best = x.excl.empty()
+                                ? minimize_log_lambda(minus_loglik, c - span, c + span,
+                                                      static_cast<int>(2 * kDecades * kPerDecade) + 1, kTolerance)
+                                : minimize_from(minus_loglik, imputed_start(x, c - span, c + span), kStep,
+                                                c - span, c + span, kTolerance);
   RidgeFit f = evaluate(x, std::exp(best.t), nullptr, true);
   f.criterion = -best.value;
   return f;

@@ -47,6 +47,9 @@ class HeldOutReml {
   struct Excluded;  // per training set: the excluded rows of U and the rotated targets
   Excluded prepare(const std::vector<int64_t>& train, const std::vector<double>& y) const;
   RidgeFit evaluate(const Excluded& x, double lambda, double* loglik, bool want_alpha) const;
+  // Where the search starts: the log lambda maximising the base set's REML
+  // likelihood with the excluded targets imputed by the training mean.
+  double imputed_start(const Excluded& x, double lo, double hi) const;
 
   int64_t n_ = 0;
   std::vector<double> s_;   // eigenvalues of the centred K, >= 0

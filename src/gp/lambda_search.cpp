@@ -6,24 +6,15 @@
 
 namespace dvhpc::gp {
 
-SearchResult minimize_log_lambda(const std::function<double(double)>& f, double lo, double hi, int points,
-                                 double tol) {
-  points = std::max(points, 3);
-  const double step = (hi - lo) / (points - 1);
-  SearchResult r;
-  int best = 0;
-  r.value = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < points; ++i) {
-    const double v = f(lo + i * step);
-    ++r.evaluations;
-    if (v < r.value) r.value = v, best = i;
-  }
-  r.t = lo + best * step;
-  // Brent's method on [a, b] starting from the best grid point (Numerical
-  // Recipes' `brent`, without derivatives).
-  double a = lo + std::max(best - 1, 0) * step, b = lo + std::min(best + 1, points - 1) * step;
+namespace {
+
+// Brent's method on [a, b] around x (f(x) = fx, the lowest value seen), to an
+// absolute tolerance `tol` in t (Numerical Recipes' `brent`, without
+// derivatives). Adds its evaluations to r and leaves the minimum in r.
+void brent(const std::function<double(double)>& f, double a, double b, double x, double fx, double tol,
+           SearchResult& r) {
   constexpr double kGold = 0.3819660112501051;  // (3 - sqrt 5) / 2
-  double x = r.t, w = x, v = x, fx = r.value, fw = fx, fv = fx, d = 0, e = 0;
+  double w = x, v = x, fw = fx, fv = fx, d = 0, e = 0;
   for (int it = 0; it < 100; ++it) {
     const double m = 0.5 * (a + b), tol1 = tol * 0.5 + 1e-12 * std::abs(x), tol2 = 2 * tol1;
     if (std::abs(x - m) <= tol2 - 0.5 * (b - a)) break;
@@ -65,6 +56,59 @@ SearchResult minimize_log_lambda(const std::function<double(double)>& f, double 
   }
   r.t = x;
   r.value = fx;
+}
+
+}  // namespace
+
+SearchResult minimize_log_lambda(const std::function<double(double)>& f, double lo, double hi, int points,
+                                 double tol) {
+  points = std::max(points, 3);
+  const double step = (hi - lo) / (points - 1);
+  SearchResult r;
+  int best = 0;
+  r.value = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < points; ++i) {
+    const double v = f(lo + i * step);
+    ++r.evaluations;
+    if (v < r.value) r.value = v, best = i;
+  }
+  r.t = lo + best * step;
+  brent(f, lo + std::max(best - 1, 0) * step, lo + std::min(best + 1, points - 1) * step, r.t, r.value, tol, r);
+  return r;
+}
+
+SearchResult minimize_from(const std::function<double(double)>& f, double t0, double step, double lo, double hi,
+                           double tol) {
+  SearchResult r;
+  auto at = [&](double t) {
+    ++r.evaluations;
+    return f(t);
+  };
+  t0 = std::clamp(t0, lo, hi);
+  double x = t0, fx = at(x);
+  // Which way is downhill: one step up, and one down only if up was not.
+  double dir = 1, t = std::min(x + step, hi), ft = t > x ? at(t) : fx;
+  if (!(ft < fx)) {
+    const double up = t;
+    dir = -1, t = std::max(x - step, lo), ft = t < x ? at(t) : fx;
+    if (!(ft < fx)) {  // x is lower than both neighbours: bracketed
+      brent(f, std::max(x - step, lo), up, x, fx, tol, r);
+      return r;
+    }
+  }
+  // Walk downhill with doubling steps until the value rises or a bound is
+  // reached; the minimum then lies between the point before x and t.
+  double before = x;
+  for (double s = step;;) {
+    before = x, x = t, fx = ft;
+    if (x == (dir > 0 ? hi : lo)) break;
+    s *= 2;
+    t = dir > 0 ? std::min(x + s, hi) : std::max(x - s, lo);
+    ft = at(t);
+    if (!(ft < fx)) break;
+  }
+  const double other = x == (dir > 0 ? hi : lo) ? x : t;
+  brent(f, std::min(before, other), std::max(before, other), x, fx, tol, r);
   return r;
 }
 

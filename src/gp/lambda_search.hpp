@@ -23,4 +23,13 @@ struct SearchResult {
 SearchResult minimize_log_lambda(const std::function<double(double)>& f, double lo, double hi, int points,
                                  double tol);
 
+// The same from a starting point instead of a grid: steps of `step` (then
+// doubling) downhill from t0 until the value rises, within [lo, hi], then
+// Brent inside that bracket. About half the evaluations of the grid when
+// t0 is within a step or two of the minimum; finds the minimum of the basin
+// t0 lies in, so t0 must come from a criterion with the same basin (see
+// HeldOutReml::fit).
+SearchResult minimize_from(const std::function<double(double)>& f, double t0, double step, double lo, double hi,
+                           double tol);
+
 }  // namespace dvhpc::gp

@@ -16,14 +16,11 @@ std::shared_ptr<const SampleFeatures> sample_features(const Comm& comm, const St
                                                       int64_t max_components) {
   auto f = std::make_shared<SampleFeatures>();
   const int64_t n = f->n = x.cols();
-  {
-    // float products per tile, summed in double over ranks (as GBLUP).
-    std::vector<float> g(static_cast<size_t>(n * n), 0.0f);
-    x.gram_samples(g.data());
-    f->relationship.assign(g.begin(), g.end());
-    comm.allreduce_sum(f->relationship.data(), n * n);
-  }
-  // [width, values..., vectors...] from rank 0.
+  // Products in double (see the header), summed over ranks.
+  f->relationship.assign(static_cast<size_t>(n * n), 0.0);
+  x.gram_samples(f->relationship.data());
+  comm.allreduce_sum(f->relationship.data(), n * n);
+  // [width, eigenvalues..., scores...] from rank 0.
   std::vector<double> packed;
   std::string error;
   if (comm.is_root()) {
@@ -48,6 +45,7 @@ std::shared_ptr<const SampleFeatures> sample_features(const Comm& comm, const St
       if (max_components > 0) w = std::min(w, max_components);
       if (w == 0) throw Error(ErrorKind::Input, "the genotypes do not vary between samples: no input for mlp/gcn");
       packed.push_back(static_cast<double>(w));
+      packed.insert(packed.end(), s.begin(), s.begin() + w);
       // An eigenvector's sign is arbitrary, and the relationship matrix
       // differs in rounding between rank counts (summation order): fix the
       // sign by the largest entry, so 1 and N ranks train on the same inputs.
@@ -74,8 +72,13 @@ std::shared_ptr<const SampleFeatures> sample_features(const Comm& comm, const St
   DVHPC_CHECK_MPI(MPI_Bcast(&size, 1, MPI_INT64_T, 0, comm.raw()));
   packed.resize(static_cast<size_t>(size));
   DVHPC_CHECK_MPI(MPI_Bcast(packed.data(), static_cast<int>(size), MPI_DOUBLE, 0, comm.raw()));
-  f->width = static_cast<int64_t>(packed[0]);
-  f->scores.assign(packed.begin() + 1, packed.end());
+  const int64_t w = f->width = static_cast<int64_t>(packed[0]);
+  const double* values = packed.data() + 1;
+  const double* scores = values + w;
+  f->scores.assign(scores, scores + n * w);
+  f->basis.resize(static_cast<size_t>(n * w));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < w; ++j) f->basis[static_cast<size_t>(i * w + j)] = scores[i * w + j] / values[j];
   log::info("mlp/gcn inputs: {} principal-component scores per sample (of {} samples)", f->width, n);
   return f;
 }
@@ -97,6 +100,10 @@ Propagation knn_propagation(const SampleFeatures& f, int64_t k) {
   const int64_t n = f.n;
   const std::vector<double>& K = f.relationship;
   k = std::min<int64_t>(k, n - 1);
+  Propagation p;
+  p.n = n;
+  p.k = k;
+  p.kth_similarity.assign(static_cast<size_t>(n), -1e300);
   std::vector<std::vector<int64_t>> adj(static_cast<size_t>(n));
   std::vector<int64_t> idx(static_cast<size_t>(n));
   std::vector<double> sim(static_cast<size_t>(n));
@@ -113,13 +120,12 @@ Propagation knn_propagation(const SampleFeatures& f, int64_t k) {
       const double sa = sim[static_cast<size_t>(a)], sb = sim[static_cast<size_t>(b)];
       return sa > sb || (sa == sb && a < b);
     });
+    if (k > 0) p.kth_similarity[static_cast<size_t>(i)] = sim[static_cast<size_t>(idx[static_cast<size_t>(k - 1)])];
     for (int64_t e = 0; e < k; ++e) {
       adj[static_cast<size_t>(i)].push_back(idx[static_cast<size_t>(e)]);
       adj[static_cast<size_t>(idx[static_cast<size_t>(e)])].push_back(i);
     }
   }
-  Propagation p;
-  p.n = n;
   p.start.push_back(0);
   std::vector<double> deg(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {

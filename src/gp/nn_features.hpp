@@ -68,10 +68,18 @@ struct SampleFeatures {
   int64_t n = 0, width = 0;
   std::vector<double> relationship;  // [n, n] X^T X of all kept variants, summed over ranks
   std::vector<float> scores;         // [n, width] principal-component scores, scaled (see above)
+  // [n, width], double: scores = K_c basis (column j = score_j / eigenvalue_j).
+  // A sample's scores are linear in its centred markers x: score_j = x . l_j
+  // with l_j = X basis_j (the loadings, nn_saved.hpp), exactly for the
+  // samples of K (X 1 = 0 and basis_j orthogonal to 1, so K basis = K_c basis).
+  std::vector<double> basis;
 };
 
-// Collective: K summed over ranks, its eigendecomposition on rank 0, scores
-// broadcast. Identical on every rank.
+// Collective: K summed over ranks (products in double: with float products
+// the null directions of K (n > variants) have eigenvalues of float rounding,
+// ~1e-7 of the largest, and would be kept as components that no marker
+// vector reproduces), its eigendecomposition on rank 0, scores broadcast.
+// Identical on every rank.
 std::shared_ptr<const SampleFeatures> sample_features(const Comm& comm, const StandardizedGenotypes& x,
                                                       int64_t max_components);
 
@@ -82,9 +90,14 @@ std::shared_ptr<const SampleFeatures> sample_features(const Comm& comm, const St
 // other among its k nearest). Sparse rows: ~(2k+1) entries per sample.
 struct Propagation {
   int64_t n = 0;
+  int64_t k = 0;  // neighbours per node before symmetrising (gp.nn.neighbours, at most n - 1)
   std::vector<int64_t> start;  // [n + 1] row offsets
   std::vector<int64_t> col;
   std::vector<float> weight;
+  // Per node, the similarity of its k-th nearest neighbour: a new sample
+  // more similar than this would be among the node's k nearest
+  // (gcn_inductive.hpp).
+  std::vector<double> kth_similarity;
   // out[i, :] = sum_j A_ij in[j, :] for rows i, widths w.
   void apply(const float* in, int64_t w, float* out) const;
 };

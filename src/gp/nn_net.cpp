@@ -14,25 +14,14 @@
 #include "dvhpc/nn/dense.hpp"
 
 namespace dvhpc::gp {
-namespace {
 
-// A fit runs on ONE thread per rank. The networks are tiny (a [32, <= 2,000]
-// by [2,000, 64] product per layer and step), so an OpenMP fork/join per
-// oneDNN call costs more than the work: wheat, 5 folds, mlp + gcn: 3.0 s at
-// one thread, 28 s at two on the 2-core development machine. Ranks are the
-// parallelism (data-parallel training); the thread count is restored after.
-class OneThread {
- public:
 #if defined(_OPENMP)
-  OneThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
-  ~OneThread() { omp_set_num_threads(saved_); }
-
- private:
-  int saved_;
+OneThread::OneThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+OneThread::~OneThread() { omp_set_num_threads(saved_); }
+#else
+OneThread::OneThread() = default;
+OneThread::~OneThread() = default;
 #endif
-};
-
-}  // namespace
 
 SampleNet::SampleNet(const std::string& arch, int64_t in_width, int64_t out_width, const NnOptions& o)
     : backend(nn::make_cpu_backend()), in(in_width), out(out_width) {
@@ -72,6 +61,28 @@ std::vector<float> SampleNet::weights() const {
     w.insert(w.end(), h.begin(), h.end());
   }
   return w;
+}
+
+void SampleNet::set_weights(const std::vector<float>& w) {
+  size_t at = 0;
+  for (nn::Param* p : model->parameters()) {
+    const size_t size = static_cast<size_t>(p->value.numel());
+    if (at + size > w.size()) break;
+    backend->upload(w.data() + at, p->value);
+    p->value.bump_version();
+    at += size;
+  }
+  size_t total = 0;
+  for (nn::Param* p : model->parameters()) total += static_cast<size_t>(p->value.numel());
+  if (at != total || w.size() != total)
+    throw Error(ErrorKind::Input, "saved network weights: " + std::to_string(w.size()) + " values for a network of " +
+                                      std::to_string(total) + " (" + layout() + ")");
+}
+
+std::string SampleNet::layout() const {
+  std::string out;
+  for (nn::Param* p : model->parameters()) out += (out.empty() ? "" : "; ") + p->name + " " + nn::shape_str(p->value.shape());
+  return out;
 }
 
 std::vector<float> gather_rows(const std::vector<float>& m, int64_t w, const std::vector<int64_t>& ids) {
@@ -118,6 +129,19 @@ std::vector<std::vector<double>> NeuralGpModel::predict(const std::vector<int64_
   for (size_t t = 0; t < T; ++t)
     for (size_t i = 0; i < samples.size(); ++i) out[t][i] = scale_.back(z[i * T + t], t);
   return out;
+}
+
+SavedNet NeuralGpModel::saved_net(std::vector<int64_t> traits) const {
+  if (!net_) throw Error(ErrorKind::Internal, name() + ": saved_net before fit");
+  SavedNet s;
+  s.traits = std::move(traits);
+  s.inputs = f_->width;
+  s.hidden = o_.hidden;
+  s.weights = net_->weights();
+  s.mean = scale_.mean;
+  s.sd = scale_.sd;
+  s.layout = net_->layout();
+  return s;
 }
 
 std::vector<TaskResult> NeuralGpModel::run_tasks(const std::vector<FitTask>& tasks) {

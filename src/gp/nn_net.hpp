@@ -35,6 +35,40 @@ struct SampleNet {
   // Zeroes the gradients (a rank with no rows this step contributes nothing).
   void zero_gradients();
   std::vector<float> weights() const;  // every parameter, flattened in order
+  // Sets every parameter from weights() of a network of the same shape
+  // (Error(Input) on a size mismatch).
+  void set_weights(const std::vector<float>& w);
+  // "fc1.weight [in, h]; ..." : the order and shapes of weights().
+  std::string layout() const;
+};
+
+// A fit (and inference) runs on ONE thread per rank. The networks are tiny
+// (a [32, <= 2,000] by [2,000, 64] product per layer and step), so an OpenMP
+// fork/join per oneDNN call costs more than the work: wheat, 5 folds, mlp +
+// gcn: 3.0 s at one thread, 28 s at two on the 2-core development machine.
+// Ranks are the parallelism (data-parallel training); the thread count is
+// restored after.
+class OneThread {
+ public:
+  OneThread();
+  ~OneThread();
+  OneThread(const OneThread&) = delete;
+  OneThread& operator=(const OneThread&) = delete;
+
+ private:
+  int saved_ = 1;
+};
+
+// A network's final fit as saved in PREFIX.gp.h5 (nn_saved.hpp): the
+// architecture (input width, hidden sizes, one output per trait), the
+// weights in SampleNet::weights() order and the target scale.
+struct SavedNet {
+  std::vector<int64_t> traits;  // indices into the file's traits, one output each
+  int64_t inputs = 0;
+  std::vector<int64_t> hidden;
+  std::vector<float> weights;
+  std::vector<double> mean, sd;  // per output: prediction = mean + sd * output
+  std::string layout;            // SampleNet::layout(), documentation
 };
 
 // Rows `ids` of a row-major [*, w] matrix.
@@ -61,6 +95,10 @@ class NeuralGpModel : public GpModel {
   std::string resume_from;
   const train::RegressionResult& last_result() const { return result_; }
   std::vector<float> weights() const { return net_ ? net_->weights() : std::vector<float>{}; }
+  // The last fit in portable form; `traits` labels its outputs.
+  SavedNet saved_net(std::vector<int64_t> traits) const;
+  const SampleFeatures& features() const { return *f_; }
+  const NnOptions& options() const { return o_; }
 
  protected:
   // The problem over the task's training samples (examples = positions in

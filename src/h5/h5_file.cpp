@@ -1,4 +1,6 @@
 #include "dvhpc/h5_file.hpp"
+#include "dvhpc/collective_watchdog.hpp"
+#include "dvhpc/output_set.hpp"
 
 #include <unistd.h>
 
@@ -36,8 +38,14 @@ H5File::H5File(const Comm& comm, std::string path)
   // Collective metadata: all ranks agree on metadata without rank-0 funnelling.
   H5Pset_all_coll_metadata_ops(fapl.id, true);
   H5Pset_coll_metadata_write(fapl.id, true);
-  H5E_BEGIN_TRY { file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id); }
-  H5E_END_TRY;
+  // Every collective HDF5 call below is timed by the watchdog like the Comm
+  // collectives: a rank that died or hangs must not leave the others inside
+  // MPI-IO for ever (collective_watchdog.hpp).
+  {
+    watchdog::Wait w("H5Fcreate (collective)");
+    H5E_BEGIN_TRY { file_ = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id); }
+    H5E_END_TRY;
+  }
   bool ok = comm_.allreduce_or(file_ < 0) == false;
   if (!ok) {
     if (file_ >= 0) H5Fclose(file_);
@@ -58,6 +66,7 @@ H5File::~H5File() {
 void H5File::create_group(const std::string& name) {
   H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
   H5Pset_create_intermediate_group(lcpl.id, 1);
+  watchdog::Wait w("H5Gcreate (collective)");
   H5Handle g{H5Gcreate2(file_, name.c_str(), lcpl.id, H5P_DEFAULT, H5P_DEFAULT), H5Gclose};
   if (g.id < 0) throw Error(ErrorKind::Output, "cannot create HDF5 group '" + name + "' in " + tmp_);
 }
@@ -106,6 +115,7 @@ void H5File::write_ordered(const std::string& name, hid_t type, const std::vecto
   }
   H5Handle lcpl{H5Pcreate(H5P_LINK_CREATE), H5Pclose};
   H5Pset_create_intermediate_group(lcpl.id, 1);
+  watchdog::Wait wc("H5Dcreate (collective)");
   H5Handle dset{H5Dcreate2(file_, name.c_str(), type, fspace.id, lcpl.id, dcpl.id, H5P_DEFAULT), H5Dclose};
   if (dset.id < 0) throw Error(ErrorKind::Output, "cannot create dataset '" + name + "' in " + tmp_);
   if (!data) return;
@@ -150,6 +160,7 @@ void H5File::write_ordered(const std::string& name, hid_t type, const std::vecto
     H5Handle mspace{H5Screate_simple(rank, mdims.data(), nullptr), H5Sclose};
     if (mine == 0) DVHPC_CHECK_H5(H5Sselect_none(mspace.id));
     static char none = 0;  // HDF5 wants a buffer even for an empty selection
+    watchdog::Wait ww("H5Dwrite (collective)");
     DVHPC_CHECK_H5(H5Dwrite(dset.id, type, mspace.id, fspace.id, dxpl.id, mine ? buf.data() : &none));
   }
 }
@@ -256,10 +267,19 @@ void H5File::write_attribute(const std::string& object, const std::string& name,
   DVHPC_CHECK_H5(H5Awrite(attr.id, type.id, padded.data()));
 }
 
-void H5File::commit() {
-  herr_t rc = H5Fclose(file_);
+void H5File::commit(OutputSet* set) {
+  herr_t rc = 0;
+  {
+    watchdog::Wait w("H5Fclose (collective)");
+    rc = H5Fclose(file_);
+  }
   file_ = -1;
   if (comm_.allreduce_or(rc < 0)) throw Error(ErrorKind::Output, "closing HDF5 file '" + tmp_ + "' failed");
+  if (set) {
+    set->stage(tmp_, path_);
+    committed_ = true;  // the set removes the temporary if it is not committed
+    return;
+  }
   std::string err;
   if (comm_.is_root() && std::rename(tmp_.c_str(), path_.c_str()) != 0)
     err = "cannot rename '" + tmp_ + "' to '" + path_ + "': " + std::strerror(errno);

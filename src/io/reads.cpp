@@ -1,7 +1,11 @@
 #include "dvhpc/reads.hpp"
 
+#include <htslib/faidx.h>
 #include <htslib/hts.h>
 #include <htslib/sam.h>
+
+#include <cctype>
+#include <memory>
 
 #include <set>
 
@@ -23,6 +27,37 @@ std::string file_stem(const std::string& path) {
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
 
+// Why a CRAM slice of contig `tid` failed to decode, when the reason is the
+// usual one: the @SQ M5 checksum of the contig differs from the MD5 of the
+// reference's sequence (SAM spec: upper case, no line breaks), i.e. the file
+// was encoded against another reference. "" when they agree or cannot be
+// compared (no M5 tag, contig missing from the reference).
+std::string cram_reference_mismatch(sam_hdr_t* hdr, int tid, const std::string& reference) {
+  kstring_t m5 = KS_INITIALIZE;
+  const char* name = sam_hdr_tid2name(hdr, tid);
+  const bool has_m5 = sam_hdr_find_tag_id(hdr, "SQ", "SN", name, "M5", &m5) == 0;
+  const std::string want = has_m5 ? m5.s : "";
+  ks_free(&m5);
+  if (!has_m5) return "";
+  std::unique_ptr<faidx_t, void (*)(faidx_t*)> fai(fai_load(reference.c_str()), fai_destroy);
+  if (!fai || !faidx_has_seq(fai.get(), name)) return "";
+  hts_pos_t len = 0;
+  std::unique_ptr<char, void (*)(void*)> seq(fai_fetch64(fai.get(), name, &len), free);
+  if (!seq || len < 0) return "";
+  for (hts_pos_t i = 0; i < len; ++i) seq.get()[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(seq.get()[i])));
+  hts_md5_context* md5 = hts_md5_init();
+  if (!md5) return "";
+  unsigned char digest[16];
+  char hex[33];
+  hts_md5_update(md5, seq.get(), static_cast<unsigned long>(len));
+  hts_md5_final(digest, md5);
+  hts_md5_destroy(md5);
+  hts_md5_hex(hex, digest);
+  if (want == hex) return "";
+  return "it was encoded against another reference: contig '" + std::string(name) + "' has M5 " + want +
+         " in its header, but '" + reference + "' gives " + hex + " (set `reference:` to the FASTA it was made with)";
+}
+
 }  // namespace
 
 ReadFilterStats& ReadFilterStats::operator+=(const ReadFilterStats& o) {
@@ -34,7 +69,7 @@ ReadFilterStats& ReadFilterStats::operator+=(const ReadFilterStats& o) {
 
 ReadLoader::ReadLoader(const std::string& path, const ReadFilterConfig& filters,
                        const std::string& reference_path)
-    : path_(path), filters_(filters) {
+    : path_(path), reference_path_(reference_path), filters_(filters) {
   fp_ = sam_open(path.c_str(), "r");
   if (!fp_) throw Error(ErrorKind::Input, "cannot open reads '" + path + "': missing or not readable");
   is_cram_ = fp_->format.format == cram;
@@ -98,8 +133,22 @@ void ReadLoader::load(const Region& region, const ContigMap& contigs, ReadBatch&
   if (!itr) throw Error(ErrorKind::Input, "cannot query " + region.to_string() + " in '" + path_ + "'");
   bam1_t* b = bam_init1();
   int rc = 0;
+  int64_t previous = -1;
   while ((rc = sam_itr_next(fp_, itr, b)) >= 0) {
     ++stats_.seen;
+    // Region queries and every kernel after them assume coordinate order; an
+    // index borrowed from another file or a wrongly labelled sort gets here.
+    if (b->core.pos < previous) {
+      const std::string read = bam_get_qname(b);
+      const int64_t pos = b->core.pos;
+      bam_destroy1(b);
+      hts_itr_destroy(itr);
+      throw Error(ErrorKind::Input, "'" + path_ + "' is not sorted by coordinate: read '" + read + "' at " +
+                                        region.contig + ":" + std::to_string(pos + 1) + " follows one at " +
+                                        std::to_string(previous + 1) + "; sort and index it: samtools sort -o sorted.bam " +
+                                        path_ + " && samtools index sorted.bam");
+    }
+    previous = b->core.pos;
     const uint16_t flag = b->core.flag;
     // A read counts once, for the first reason that drops it.
     if ((flag & BAM_FUNMAP) || b->core.n_cigar == 0) { ++stats_.unmapped; continue; }
@@ -133,9 +182,14 @@ void ReadLoader::load(const Region& region, const ContigMap& contigs, ReadBatch&
   }
   bam_destroy1(b);
   hts_itr_destroy(itr);
-  if (rc < -1)
-    throw Error(ErrorKind::Input, "error decoding '" + path_ + "' in " + region.to_string() +
-                                      ": the file is truncated or corrupt (rc " + std::to_string(rc) + ")");
+  if (rc < -1) {
+    const std::string why = is_cram_ ? cram_reference_mismatch(hdr_, tid, reference_path_) : "";
+    throw Error(ErrorKind::Input, "error decoding '" + path_ + "' in " + region.to_string() + ": " +
+                                      (why.empty() ? "the file is truncated or corrupt, a record is malformed (htslib's "
+                                                     "message above names it), or its index belongs to another file (rc " +
+                                                         std::to_string(rc) + ")"
+                                                   : why));
+  }
 }
 
 ReadBatch ReadLoader::load(const Region& region, const ContigMap& contigs) {

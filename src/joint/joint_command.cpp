@@ -66,6 +66,11 @@ DVHPC_COMMAND(run_joint, "joint", "joint genotyping: per-sample gVCFs -> cohort 
       for (const auto& p : gvcf_paths(cfg.joint.gvcfs)) {
         readers.push_back(std::make_unique<GvcfReader>(p));
         names.push_back(readers.back()->sample());
+        for (size_t i = 0; i + 1 < names.size(); ++i)
+          if (names[i] == names.back())
+            throw Error(ErrorKind::Input, "'" + readers[i]->path() + "' and '" + p + "' are both of sample '" +
+                                              names.back() + "': list each sample once (or rename one: bcftools "
+                                              "reheader -s)");
         const auto c = readers.back()->contigs();
         if (readers.size() == 1)
           contigs = c;

@@ -18,12 +18,17 @@ DVHPC_COMMAND(run_make_examples, "make-examples",
   const Comm& comm = ctx.comm;
   StageTimes& times = ctx.times;
 
-  ShardPipeline pipeline(ctx);
+  // Opened by every rank alike, without collectives: one agreed error line.
+  std::unique_ptr<ShardPipeline> pipe;
   std::unique_ptr<TruthSet> truth;
-  if (!cfg.truth.vcf.empty()) {
-    ScopedStage st(times, "setup");
-    truth = std::make_unique<TruthSet>(cfg.truth.vcf, cfg.truth.bed, pipeline.reference());
-  }
+  comm.agree([&] {
+    pipe = std::make_unique<ShardPipeline>(ctx);
+    if (!cfg.truth.vcf.empty()) {
+      ScopedStage st(times, "setup");
+      truth = std::make_unique<TruthSet>(cfg.truth.vcf, cfg.truth.bed, pipe->reference());
+    }
+  });
+  ShardPipeline& pipeline = *pipe;
   if (pipeline.samples().size() > 1 && comm.is_root())
     log::warn("make-examples uses the first of {} samples ('{}')", pipeline.samples().size(),
               pipeline.samples()[0].name);

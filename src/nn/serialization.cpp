@@ -131,13 +131,19 @@ void load_checkpoint(const std::string& path, Model& model, Optimizer* opt) {
   H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const bool is_hdf5 = fid >= 0 || H5Fis_hdf5(path.c_str()) > 0;
   H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
-  if (fid < 0) throw Error(ErrorKind::Input, "nn: cannot open checkpoint " + path);
+  if (fid < 0)
+    throw Error(ErrorKind::Input, "nn: cannot open model '" + path + "': " +
+                                      (is_hdf5 ? "an HDF5 file that cannot be read (truncated or damaged?)"
+                                               : "not an HDF5 file, or truncated (a model is the .h5 written by dvhpc train)"));
   H5Handle file(fid, H5Fclose);
   const std::string arch = read_string_attr(file, "arch");
   if (arch != model.arch())
-    throw Error(ErrorKind::Input, "nn: checkpoint " + path + " holds a '" + arch + "' model, not '" +
-                                      model.arch() + "'");
+    throw Error(ErrorKind::Input, "nn: model '" + path + "' holds " +
+                                      (arch.empty() ? std::string("no network (no 'arch' attribute)")
+                                                    : "a '" + arch + "' network") +
+                                      ", not the '" + model.arch() + "' this key needs");
   {
     H5Handle g(open_group(file, "params", path), H5Gclose);
     for (Param* p : model.parameters()) read_tensor(be, g, "params", p->name, path, p->value);

@@ -1,3 +1,4 @@
+#include "dvhpc/fault_point.hpp"
 #include "shard_pipeline.hpp"
 
 #include <unistd.h>
@@ -77,6 +78,7 @@ ShardPipeline::ShardPipeline(const RunContext& ctx) : ctx_(ctx) {
   }
   ScopedStage st(ctx.times, "partition");
   shards_ = make_shards(target_regions(cfg, *ref_), cfg.partition, *ref_);
+  fault::point(ctx.comm, "partition");
   std::vector<double> weights(shards_.size(), 0.0);
   for (const auto& s : samples_) {
     auto w = estimate_shard_weights(shards_, *s.loader, s.contigs);
@@ -108,6 +110,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
                     ctx_.comm.is_root() && cfg.progress);
   int64_t rss_after_trim = -1;
   auto process = [&](int64_t idx) {
+    fault::point(ctx_.comm, "shard");
     const Shard& sh = shards_[static_cast<size_t>(idx)];
     if (already_done && already_done(sh)) return;
     std::string seq;
@@ -147,6 +150,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
     WorkQueue queue(ctx_.comm);
     const int64_t n = static_cast<int64_t>(shards_.size());
     for (int64_t idx = queue.next(); idx < n; idx = queue.next()) {
+      fault::point(ctx_.comm, "queue");
       process(idx);
       progress.tick(std::max<int64_t>(0, idx + 1 - progress.done()));
     }

@@ -1,4 +1,5 @@
 #include "dvhpc/vcf_writer.hpp"
+#include "dvhpc/output_set.hpp"
 
 #include <htslib/tbx.h>
 #include <unistd.h>
@@ -13,12 +14,13 @@ namespace dvhpc {
 namespace {
 
 // Index first, then the data file: the data file's final name appears last.
-void index_and_rename(const std::string& tmp, const std::string& path) {
+void index_and_rename(const std::string& tmp, const std::string& path, bool rename = true) {
   const std::string tmp_index = tmp + ".tbi";
   if (tbx_index_build2(tmp.c_str(), tmp_index.c_str(), 0, &tbx_conf_vcf) < 0) {
     std::remove(tmp_index.c_str());
     throw Error(ErrorKind::Output, "building the tabix index of '" + tmp + "' failed");
   }
+  if (!rename) return;
   if (std::rename(tmp_index.c_str(), (path + ".tbi").c_str()) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0)
     throw Error(ErrorKind::Output, "cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno));
 }
@@ -65,7 +67,7 @@ void VcfWriter::finish() {
 }
 
 void write_vcf_pieces(const Comm& comm, const std::string& path, const VcfFormat& format,
-                      const PieceLayout& layout, const PieceReader& read) {
+                      const PieceLayout& layout, const PieceReader& read, OutputSet* set) {
   // Same temporary name on every rank: rank 0's pid.
   const std::string tmp = comm.broadcast(path + ".tmp-" + std::to_string(::getpid()));
   const std::string head = comm.is_root() ? format.header_bgzf() : std::string();
@@ -79,13 +81,17 @@ void write_vcf_pieces(const Comm& comm, const std::string& path, const VcfFormat
   std::string error;
   if (comm.is_root()) {
     try {
-      index_and_rename(tmp, path);
+      index_and_rename(tmp, path, set == nullptr);
     } catch (const std::exception& e) {
       error = e.what();
       std::remove(tmp.c_str());
     }
   }
   comm.agree_or_throw(error, ErrorKind::Output);
+  if (set) {  // the index first: a reader never finds a VCF newer than its index missing
+    set->stage(tmp + ".tbi", path + ".tbi");
+    set->stage(tmp, path);
+  }
 }
 
 int64_t write_vcf_collective(const Comm& comm, const std::string& path,

@@ -101,6 +101,56 @@ for t, trait in enumerate(traits):
     assert np.abs(mine - ref).max() < 1e-3 * np.std(y[ok, t]), np.abs(mine - ref).max()
 " && ok "predicted new samples = sklearn Ridge on all samples" || fail "predict_from values"
 
+# ---- every model saved and used by predict_from (mlp, gcn: nn_saved.hpp)
+np2 gp gp.yaml --set gp.models=[gblup,mlp,gcn,ensemble] --set gp.nn.epochs=30 --set gp.nn.gcn_epochs=60 \
+  --set gp.plot=false --set output=nn || fail "gp with the networks exited $?"
+$py -c "
+import numpy as np, h5py, sys; sys.path.insert(0, '$src/tests/cli')
+import gp_check
+f = h5py.File('nn.gp.h5', 'r')
+names = [m.decode() for m in f['/models/names']]
+assert names == ['gblup', 'mlp', 'gcn'] and [m.decode() for m in f['/models/ensemble/members']] == names, names
+# t2 has NA: two trait groups, a network each
+assert f['/models/layout'][0] == 2 and f['/models/mlp/nets'][0] == 2 and f['/models/gcn/nets'][0] == 2
+assert list(f['/models/mlp/net2/traits'][:]) == [1] and list(f['/models/mlp/net2/hidden'][:]) == [64]
+L, S = f['/nn/loadings'][:], f['/nn/scores'][:]
+vid = [v.decode() for v in f['/nn/variants/id']]
+assert L.shape == (len(vid), S.shape[1]) and S.shape[0] == 400, (L.shape, S.shape)
+# An independent projection: centred a1 counts (missing 0) times the loadings = the training scores.
+fam, bim, raw, g = gp_check.read_bed('s')
+row = {l.split()[1]: i for i, l in enumerate(open('s.bim'))}
+x = g[[row[v] for v in vid]].T - 2 * f['/nn/variants/a1_freq'][:]
+b = [l.split() for l in open('s.bim')]
+assert all(b[row[v]][4] == a.decode() for v, a in zip(vid, f['/nn/variants/a1']))
+x = np.nan_to_num(x)
+err = np.abs(x @ L - S).max()
+assert err < 1e-4, err
+" && ok "PREFIX.gp.h5 holds mlp and gcn; loadings x centred genotypes = the saved scores (numpy)" || fail "PREFIX.gp.h5 networks layout or loadings"
+np2 gp pred.yaml --set gp.predict_from=nn.gp.h5 --set output=nn_new --set log_level=info 2> nn_new.log || { fail "predict_from (networks) exited $?"; cat nn_new.log; }
+grep -q "mlp/gcn inputs: 3000 of 3000 variants matched by ID and alleles (3000 flipped)" nn_new.log && grep -q "ensemble: the mean of gblup, mlp, gcn" nn_new.log && ok "predict_from: the networks' variants matched (swapped alleles flipped), ensemble of the three" || { fail "predict_from (networks) log"; cat nn_new.log; }
+$py - <<'PYEOF' && ok "predict_from writes gblup, mlp, gcn, ensemble; gblup as before; the networks track gblup" || fail "predict_from (networks) values"
+import numpy as np
+rows = [l.split('\t') for l in open('nn_new.gp.predicted.tsv').read().splitlines()]
+assert rows[0] == ['FID', 'IID', 'trait', 'gblup', 'mlp', 'gcn', 'ensemble'], rows[0]
+v = np.array([[float(c) for c in r[3:]] for r in rows[1:]])
+old = np.array([float(r.split('\t')[3]) for r in open('new.gp.predicted.tsv').read().splitlines()[1:]])
+assert np.all(np.isfinite(v)) and np.allclose(v[:, 3], v[:, :3].mean(1), atol=1e-6 * np.abs(v).max())
+assert np.allclose(v[:, 0], old, rtol=1e-5, atol=1e-6 * np.std(old)), np.abs(v[:, 0] - old).max()
+for m in (1, 2):
+    r = np.corrcoef(v[:, 0], v[:, m])[0, 1]
+    assert r > 0.3, (m, r)
+PYEOF
+# An older file (no networks, no layout) and a file whose network groups are gone.
+$py -c "
+import h5py, shutil
+shutil.copy('r1.gp.h5', 'old.gp.h5'); del h5py.File('old.gp.h5', 'r+')['/models/layout']
+shutil.copy('nn.gp.h5', 'broken.gp.h5'); del h5py.File('broken.gp.h5', 'r+')['/nn']
+"
+"$bin" gp pred.yaml --set gp.predict_from=old.gp.h5 --set output=old --set log_level=info 2> old.log || fail "predict_from (old file) exited $?"
+grep -q "has no saved mlp/gcn fit (written before the networks were saved): predicting with gblup" old.log && [ "$(head -1 old.gp.predicted.tsv)" = "$(printf 'FID\tIID\ttrait\tgblup\tensemble')" ] && ok "an older gp.h5 predicts with gblup, saying so" || { fail "old gp.h5"; cat old.log; }
+"$bin" gp pred.yaml --set gp.predict_from=broken.gp.h5 --set output=broken --set log_level=info 2> broken.log || fail "predict_from (no /nn) exited $?"
+grep -q "the saved mlp fit cannot be used, left out" broken.log && [ "$(head -1 broken.gp.predicted.tsv)" = "$(printf 'FID\tIID\ttrait\tgblup\tensemble')" ] && ok "a gp.h5 without /nn predicts with gblup, warning" || { fail "gp.h5 without /nn"; cat broken.log; }
+
 # ---- drawn folds, standardised markers (the default)
 "$bin" gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set output=d1 --set gp.plot=false || fail "drawn folds exited $?"
 np2 gp drawn.yaml --set gp.folds=4 --set gp.seed=9 --set gp.traits=[t1] --set output=d2 --set gp.plot=false || fail "drawn folds (2 ranks) exited $?"

@@ -23,17 +23,19 @@ TEST_CASE("every Comm collective and the work queue end their watchdog wait") {
   REQUIRE(idle());
   w.barrier();
   CHECK(idle());
-  w.allreduce_sum(int64_t{1});
-  w.allreduce_max(1.0);
-  w.allreduce_or(false);
+  CHECK(w.allreduce_sum(int64_t{1}) == w.size());
+  CHECK(w.allreduce_max(1.0) == 1.0);
+  CHECK_FALSE(w.allreduce_or(false));
   CHECK(idle());
   std::vector<double> v(5, 1.0);
   w.allreduce_sum(v.data(), 5);
-  w.allgather(1.0);
-  w.allgatherv(std::vector<int64_t>(static_cast<size_t>(w.rank()), 7));
+  CHECK(w.allgather(1.0).size() == static_cast<size_t>(w.size()));
+  CHECK(w.allgatherv(std::vector<int64_t>(static_cast<size_t>(w.rank()), 7)).size() ==
+        static_cast<size_t>(w.size() * (w.size() - 1) / 2));
   CHECK(idle());
-  w.broadcast(std::string("x"));
-  w.gather(std::string(static_cast<size_t>(w.rank()) + 1, 'g'));
+  CHECK(w.broadcast(std::string("x")) == "x");
+  CHECK(w.gather(std::string(static_cast<size_t>(w.rank()) + 1, 'g')).size() ==
+        (w.is_root() ? static_cast<size_t>(w.size()) : 0));
   CHECK(idle());
   CHECK_THROWS_AS(w.agree_or_throw(w.rank() == w.size() - 1 ? "bad" : "", ErrorKind::Input), Error);
   CHECK(idle());

@@ -252,3 +252,21 @@ TEST_CASE("lambda search: grid then Brent finds the minimum, or the edge of the 
   const SearchResult edge = minimize_log_lambda([](double t) { return t; }, -3, 3, 7, 1e-6);
   CHECK(edge.t == doctest::Approx(-3).epsilon(1e-5));
 }
+
+TEST_CASE("lambda search from a start: walks downhill to the minimum from either side, or to a bound") {
+  const auto quad = [](double t) { return (t - 1.234) * (t - 1.234) * (1 + 0.1 * t * t); };
+  for (double t0 : {-4.0, -1.0, 1.234, 1.5, 4.9}) {
+    CAPTURE(t0);
+    const SearchResult r = minimize_from(quad, t0, 1.15, -5, 5, 1e-6);
+    CHECK(r.t == doctest::Approx(1.234).epsilon(1e-5));
+    CHECK(r.value == doctest::Approx(0).epsilon(1e-9));
+    CHECK(r.evaluations < 30);
+  }
+  // Near the answer it needs fewer evaluations than the grid of 11 plus Brent.
+  CHECK(minimize_from(quad, 1.0, 1.15, -5, 5, 1e-4).evaluations <
+        minimize_log_lambda(quad, -5, 5, 11, 1e-4).evaluations);
+  // Monotone criteria end at the bound they fall towards, from inside or outside the range.
+  CHECK(minimize_from([](double t) { return t; }, 0.3, 1.15, -3, 3, 1e-6).t == doctest::Approx(-3).epsilon(1e-5));
+  CHECK(minimize_from([](double t) { return -t; }, 0.3, 1.15, -3, 3, 1e-6).t == doctest::Approx(3).epsilon(1e-5));
+  CHECK(minimize_from([](double t) { return -t; }, 7, 1.15, -3, 3, 1e-6).t == doctest::Approx(3).epsilon(1e-5));
+}
