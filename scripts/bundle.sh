@@ -7,8 +7,9 @@
 #
 #   scripts/bundle.sh [--cuda] [--build DIR]
 #
-#   (default)    OpenMP bundle from build-openmp/, configured here with
-#                -DDVHPC_ENABLE_CUDA=OFF when it does not exist
+#   (default)    OpenMP bundle from scripts/setup.sh's build/ (CUDA off), or
+#                from build-openmp/, configured here with
+#                -DDVHPC_ENABLE_CUDA=OFF, when build/ links CUDA
 #   --cuda       CUDA bundle from build-cuda/ (scripts/setup.sh --cuda); the
 #                CUDA libraries are not packed: bin/dvhpc finds them at run time
 #   --build DIR  bundle from this configured build directory instead
@@ -47,7 +48,10 @@ done
 
 # ---------------------------------------------------------------- the build
 cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$2/CMakeCache.txt"; }
-if [ -z "$build" ] && [ $kind = openmp ]; then
+if [ -z "$build" ] && [ $kind = openmp ] && [ -f "$root/build/CMakeCache.txt" ] &&
+   [ "$(cache_value DVHPC_ENABLE_CUDA "$root/build")" = OFF ]; then
+  build=$root/build  # scripts/setup.sh's CPU build: no second build needed
+elif [ -z "$build" ] && [ $kind = openmp ]; then
   build=$root/build-openmp
   if [ ! -f "$build/CMakeCache.txt" ]; then
     kokkos=$root/.deps/kokkos-openmp

@@ -82,7 +82,11 @@ if [ $cuda -eq 1 ]; then
   cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kc" \
     -DCMAKE_CUDA_COMPILER="$nvcc" -DDVHPC_ENABLE_CUDA=ON >/dev/null
 else
-  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kokkos" >/dev/null
+  # The CPU build: Kokkos on OpenMP, networks on oneDNN, no CUDA libraries
+  # linked (the GPU build is --cuda's build-cuda/), so this build is also
+  # what the OpenMP bundle packs (scripts/bundle.sh).
+  cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DKokkos_ROOT="$kokkos" \
+    -DDVHPC_ENABLE_CUDA=OFF >/dev/null
 fi
 cmake --build "$build_dir" -j "$jobs"
 echo "setup: built $build_dir/dvhpc"
