@@ -18,7 +18,9 @@ namespace dvhpc::fuzz {
 
 // The process's scratch directory, created on first use and removed at exit.
 inline const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  // Never destroyed: the exit handler that removes the directory runs after
+  // the static destructors.
+  static const std::string* dir = [] {
     const char* base = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
     std::string tmpl = std::string(base) + "/dvhpc-fuzz-XXXXXX";
     if (!::mkdtemp(tmpl.data())) std::abort();  // nothing can run without it
@@ -26,9 +28,9 @@ inline const std::string& scratch_dir() {
       std::error_code ec;
       std::filesystem::remove_all(scratch_dir(), ec);
     });
-    return tmpl;
+    return new std::string(tmpl);
   }();
-  return dir;
+  return *dir;
 }
 
 inline std::string scratch_file(const std::string& name) { return scratch_dir() + "/" + name; }

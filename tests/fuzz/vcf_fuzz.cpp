@@ -112,6 +112,16 @@ void genotype_matrix(const std::string& vcf) {
 
 }  // namespace
 
+// htslib allocates the record size a BCF record declares (two 32-bit
+// lengths, up to 8 GiB) before it reads the record, and fails on the short
+// read after. Under ASan such an allocation costs seconds (its shadow is
+// written on free) and trips libFuzzer's malloc limit, though it is only
+// address space. A cap makes malloc return NULL instead, which htslib
+// reports as an error like any other; C++ `new` past the cap still crashes.
+extern "C" const char* __asan_default_options() {
+  return "allocator_may_return_null=1:max_allocation_size_mb=256";
+}
+
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   fuzz::init_mpi(argc, argv);
   hts_set_log_level(HTS_LOG_OFF);  // htslib's warnings on broken input would flood the log
