@@ -68,5 +68,9 @@ args=(--test-dir "$build" --output-on-failure)
 start=$(date +%s)
 rc=0
 ctest "${args[@]}" "$@" || rc=$?
-echo "sanitize: ctest $([ $rc -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s${ci:+ ($([ $ci -eq 1 ] && echo "CI subset" || echo "all tests"))}"
+what="all tests"
+[ $ci -eq 1 ] && what="CI subset"
+status=passed
+[ $rc -eq 0 ] || status=FAILED
+echo "sanitize: ctest ($what) $status in $(($(date +%s) - start)) s"
 exit $rc
