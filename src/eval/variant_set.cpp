@@ -103,12 +103,10 @@ LoadedVcf load_variants(const std::string& path, const char* label, bool is_call
   if (bcf_hdr_nsamples(hdr.get()) < 1)
     throw Error(ErrorKind::Input, std::string(label) + " '" + path +
                                       "' has no sample column; eval needs the GT of one sample");
-  {
-    int n = 0;
-    const char** names = bcf_hdr_seqnames(hdr.get(), &n);
-    for (int i = 0; i < n; ++i) out.contigs.insert(names[i]);
-    std::free(names);
-  }
+  // The contig dictionary read directly: bcf_hdr_seqnames() asserts (aborts)
+  // when a BCF header's IDX= numbers leave gaps, and the gaps are null keys.
+  for (int i = 0; i < hdr->n[BCF_DT_CTG]; ++i)
+    if (const char* name = hdr->id[BCF_DT_CTG][i].key) out.contigs.insert(name);
   std::unique_ptr<bcf1_t, RecFree> rec(bcf_init());
   IntBuf gt;
   std::string last_contig;

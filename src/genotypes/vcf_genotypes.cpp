@@ -8,6 +8,7 @@
 
 #include "dvhpc/comm.hpp"
 #include "dvhpc/error.hpp"
+#include "dvhpc/vcf_check.hpp"
 #include "genotype_io_detail.hpp"
 
 namespace dvhpc::detail {
@@ -41,8 +42,10 @@ GenotypeMatrix read_genotype_vcf(const Comm& comm, const std::string& path, Geno
   for (int j = 0; j < ns; ++j) m.samples.push_back({hdr->samples[j], hdr->samples[j]});
   GenotypeReadStats local;
   int64_t kept = 0;  // usable records so far (the global row index)
+  int64_t records = 0;
   int rc;
   while ((rc = bcf_read(fp, hdr, rec)) == 0) {
+    check_vcf_record(rec, "genotype VCF", path, ++records);
     if (rec->n_allele > 2) {
       ++local.skipped_multiallelic;
       continue;

@@ -48,6 +48,7 @@ void GvcfReader::close() {
 std::vector<std::pair<std::string, int64_t>> GvcfReader::contigs() const {
   std::vector<std::pair<std::string, int64_t>> out;
   for (int i = 0; i < hdr_->n[BCF_DT_CTG]; ++i) {
+    if (!hdr_->id[BCF_DT_CTG][i].key) continue;  // a gap left by IDX= numbers in the header
     const bcf_idinfo_t* info = hdr_->id[BCF_DT_CTG][i].val;
     const int64_t len = info ? static_cast<int64_t>(info->info[0]) : 0;
     out.emplace_back(hdr_->id[BCF_DT_CTG][i].key, len);
@@ -83,7 +84,9 @@ SampleRecords GvcfReader::fetch(const Region& r) {
   kstring_t line = {0, 0, nullptr};
   int rc;
   while ((rc = tbx_itr_next(fp_, tbx_, itr, &line)) >= 0) {
-    if (vcf_parse(&line, hdr_, rec_) != 0) {
+    // htslib parses a line cut short (no REF column) without an error but
+    // with no alleles; REF is read below, so such a record is malformed too.
+    if (vcf_parse(&line, hdr_, rec_) != 0 || rec_->errcode != 0 || rec_->n_allele < 1) {
       free(line.s);
       hts_itr_destroy(itr);
       hts_close(fp_);

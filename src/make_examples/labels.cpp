@@ -30,8 +30,13 @@ void left_align(const Reference& ref, const std::string& contig, int64_t& pos, s
     } else if (r.empty() || a.empty()) {
       if (pos == 0) break;
       if (left_begin == pos) {
-        left_begin = std::max<int64_t>(0, pos - 256);
-        left = ref.fetch(contig, left_begin, pos) + left;
+        const int64_t from = std::max<int64_t>(0, pos - 256);
+        const std::string bases = ref.fetch(contig, from, pos);
+        // fetch() clips to the contig: a truth record past its end has no
+        // reference to move along (and no candidate will ask for it).
+        if (static_cast<int64_t>(bases.size()) != pos - from) break;
+        left = bases + left;
+        left_begin = from;
       }
       const char b = left[static_cast<size_t>(pos - 1 - left_begin)];
       r.insert(r.begin(), b);
@@ -67,14 +72,21 @@ TruthSet::TruthSet(const std::string& vcf, const std::string& bed, const Referen
     iv = std::move(merged);
   }
 
-  bcf_srs_t* sr = bcf_sr_init();
-  if (!bcf_sr_add_reader(sr, vcf.c_str())) {
-    std::string why = bcf_sr_strerror(sr->errnum);
-    bcf_sr_destroy(sr);
-    throw Error(ErrorKind::Input, "cannot read truth VCF '" + vcf + "': " + why + " (config key truth.vcf)");
-  }
+  // Owned by guards: a malformed record throws from inside the loop.
+  struct Reader {
+    bcf_srs_t* sr = bcf_sr_init();
+    int32_t* gt = nullptr;
+    ~Reader() {
+      free(gt);
+      bcf_sr_destroy(sr);
+    }
+  } reader;
+  bcf_srs_t* sr = reader.sr;
+  if (!bcf_sr_add_reader(sr, vcf.c_str()))
+    throw Error(ErrorKind::Input, "cannot read truth VCF '" + vcf + "': " + bcf_sr_strerror(sr->errnum) +
+                                      " (config key truth.vcf)");
   bcf_hdr_t* hdr = bcf_sr_get_header(sr, 0);
-  int32_t* gt = nullptr;
+  int32_t*& gt = reader.gt;
   int ngt = 0;
   int64_t records = 0, skipped = 0;
   while (bcf_sr_next_line(sr)) {
@@ -96,8 +108,6 @@ TruthSet::TruthSet(const std::string& vcf, const std::string& bed, const Referen
       add(contig, rec->pos, rec->d.allele[0], alt, std::min(dosage, 2));
     }
   }
-  free(gt);
-  bcf_sr_destroy(sr);
   log::info("truth {}: {} records, {} alleles after splitting ({} records on contigs not in the reference)", vcf,
             records, alleles_.size(), skipped);
 }

@@ -30,7 +30,12 @@ VcfVariantSource::VcfVariantSource(const std::string& path, double het_fraction,
     throw Error(ErrorKind::Input, "config key 'simulate.variants_vcf': '" + path + "' is not a VCF/BCF file");
   }
   const int nsmpl = bcf_hdr_nsamples(hdr);
-  for (int i = 0; i < hdr->n[BCF_DT_CTG]; ++i) contigs_.emplace_back(bcf_hdr_id2name(hdr, i));
+  // Index = rid. A header whose IDX= numbers leave a gap has a null name
+  // there (no record can use it): kept as "" so the indices stay rids.
+  for (int i = 0; i < hdr->n[BCF_DT_CTG]; ++i) {
+    const char* name = bcf_hdr_id2name(hdr, i);
+    contigs_.emplace_back(name ? name : "");
+  }
   bcf1_t* rec = bcf_init();
   int32_t* gt = nullptr;
   int ngt_arr = 0;

@@ -142,7 +142,8 @@ TEST_CASE("eval: genotype matching compares zygosity per split allele") {
   Fixture f({rec("chr1", 17, "T", "A,G", "1/2"), rec("chr1", 21, "T", "G", "1")},
             {rec("chr1", 17, "T", "A", "1/1"), rec("chr1", 17, "T", "G", "0/1"),
              rec("chr1", 21, "T", "G", "1/1")});
-  const EvalRow& snp = row(evaluate(f.in), VariantType::SNP, "ALL");
+  const EvalResult r = evaluate(f.in);  // row() points into it: keep it alive
+  const EvalRow& snp = row(r, VariantType::SNP, "ALL");
   CHECK(snp.tp == 3);
   CHECK(snp.tp_gt == 2);
 }
