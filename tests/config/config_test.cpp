@@ -1,3 +1,5 @@
+#include <htslib/sam.h>
+
 #include <doctest/doctest.h>
 
 #include <yaml-cpp/yaml.h>
@@ -100,13 +102,25 @@ TEST_CASE("errors name the key path and give a hint") {
 TEST_CASE("call validates inputs: reference index, reads, BAM index, output directory") {
   test::TempDir d;
   auto ref = d.write("ref.fa", ">chr1\nACGT\n");
-  auto bam = d.write("r.bam", "not really a bam");
+  // A real (empty) BAM: validation reads its format and @HD sort order.
+  const std::string bam = d.file("r.bam");
+  {
+    const std::string header = "@HD\tVN:1.6\tSO:coordinate\n@SQ\tSN:chr1\tLN:4\n";
+    sam_hdr_t* h = sam_hdr_parse(header.size(), header.c_str());
+    samFile* f = sam_open(bam.c_str(), "wb");
+    REQUIRE((h && f && sam_hdr_write(f, h) == 0));
+    sam_hdr_destroy(h);
+    REQUIRE(sam_close(f) == 0);
+  }
+  const std::string text = d.write("text.bam", "not really a bam");
   expect_error("call", "", {}, ErrorKind::Config, {"'reference'", "required"});
   expect_error("call", "", {"reference=" + ref}, ErrorKind::Input, {"samtools faidx"});
   d.write("ref.fa.fai", "chr1\t4\t6\t4\t5\n");
   expect_error("call", "", {"reference=" + ref}, ErrorKind::Config, {"'reads'", "required"});
   expect_error("call", "", {"reference=" + ref, "reads=" + d.file("missing.bam")}, ErrorKind::Input,
                {"missing.bam", "does not exist"});
+  expect_error("call", "", {"reference=" + ref, "reads=" + text}, ErrorKind::Input,
+               {"text.bam", "is not a BAM or CRAM file"});
   expect_error("call", "", {"reference=" + ref, "reads=" + bam}, ErrorKind::Input,
                {"no index", "samtools index"});
   d.write("r.bam.bai", "");
