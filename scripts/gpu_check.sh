@@ -47,7 +47,7 @@ prepare() {
   set -e
   local jobs=${DVHPC_JOBS:-$(nproc)} shared=${DVHPC_SHARED_DATA:-$root/../shared/data}
   [ -d "$shared/$na_dir" ] || die "no $shared/$na_dir (set DVHPC_SHARED_DATA)"
-  [ -x "$root/scripts/bundle.sh" ] || die "needs scripts/bundle.sh (the relocatable CUDA bundle)"
+  [ -f "$root/scripts/bundle.sh" ] || die "needs scripts/bundle.sh (the relocatable CUDA bundle)"
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_PROC_BIND=false
   local t0=$SECONDS
   echo "gpu_check: the OpenMP build (reference results)"
