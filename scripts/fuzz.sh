@@ -52,7 +52,7 @@ core="$s/core/error.cpp $s/core/region.cpp"
 mpi="$s/core/comm.cpp $s/core/collective_watchdog.cpp"
 declare -A sources=(
   [region]="$core"
-  [config]="$s/config/fields.cpp $s/config/load.cpp $s/config/validate.cpp $core -lyaml-cpp"
+  [config]="$s/config/fields.cpp $s/config/load.cpp $s/config/validate.cpp $core -lyaml-cpp -lhts"
   [vcf]="$root/tests/fuzz/vcf_fuzz_labels.cpp $s/eval/variant_set.cpp $s/make_examples/labels.cpp $s/joint/gvcf_reader.cpp $s/joint/joint_genotyper.cpp
          $s/postprocess/genotype_call.cpp $s/genotypes/vcf_genotypes.cpp $s/genotypes/genotype_matrix.cpp
          $s/core/normalize.cpp $s/core/log.cpp $s/io/reference.cpp $mpi $core -lhts -lspdlog -lfmt"
