@@ -45,7 +45,7 @@ GenotypeMatrix read_genotype_vcf(const Comm& comm, const std::string& path, Geno
   int64_t records = 0;
   int rc;
   while ((rc = bcf_read(fp, hdr, rec)) == 0) {
-    check_vcf_record(rec, "genotype VCF", path, ++records);
+    check_vcf_record(rec, "genotype VCF", path, ++records, hdr);
     if (rec->n_allele > 2) {
       ++local.skipped_multiallelic;
       continue;

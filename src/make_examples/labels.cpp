@@ -91,7 +91,7 @@ TruthSet::TruthSet(const std::string& vcf, const std::string& bed, const Referen
   int64_t records = 0, skipped = 0;
   while (bcf_sr_next_line(sr)) {
     bcf1_t* rec = bcf_sr_get_line(sr, 0);
-    check_vcf_record(rec, "truth VCF", vcf, records + skipped + 1);
+    check_vcf_record(rec, "truth VCF", vcf, records + skipped + 1, hdr);
     const std::string contig = bcf_seqname(hdr, rec);
     if (!ref.has_contig(contig)) { ++skipped; continue; }
     bcf_unpack(rec, BCF_UN_STR);
