@@ -109,6 +109,12 @@ void apply_map(Config& cfg, const YAML::Node& node, const std::string& prefix,
                  prefix.empty() ? "the config must be a YAML mapping of key: value"
                                 : "section '" + prefix + "' must be a mapping of key: value");
   for (const auto& kv : node) {
+    // YAML allows any node as a key (`? - a`: a list); config keys are names.
+    if (!kv.first.IsScalar())
+      config_error(mark_of(source, kv.first.Mark()),
+                   std::string("a key must be a plain name, not a ") +
+                       (kv.first.IsSequence() ? "list" : kv.first.IsMap() ? "mapping" : "null") +
+                       (prefix.empty() ? "" : " (in section '" + prefix + "')"));
     std::string key = kv.first.as<std::string>();
     std::string path = prefix.empty() ? key : prefix + "." + key;
     std::string where = mark_of(source, kv.first.Mark());

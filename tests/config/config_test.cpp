@@ -97,6 +97,11 @@ TEST_CASE("errors name the key path and give a hint") {
   expect_error("version", "", {"assembly.k_max=65"}, ErrorKind::Config, {"k_max <= 64"});
   expect_error("version", d.write("i.yaml", "assembly:\n  min_event: 3\n"), {}, ErrorKind::Config,
                {"unknown key 'assembly.min_event'", "did you mean 'assembly.min_events'"});
+  // A list or a mapping as a key (YAML's `? `): found by the config fuzz target, once a crash.
+  expect_error("version", d.write("j.yaml", "? - a\n: 1\n"), {}, ErrorKind::Config,
+               {"j.yaml:1", "a key must be a plain name, not a list"});
+  expect_error("version", d.write("k.yaml", "filters:\n  ? {a: 1}\n  : 2\n"), {}, ErrorKind::Config,
+               {"not a mapping", "in section 'filters'"});
 }
 
 TEST_CASE("call validates inputs: reference index, reads, BAM index, output directory") {
