@@ -1,4 +1,4 @@
-// Host side of the allele counting: copy-in, launch, fence.
+// Host side of the allele counting: launch on the counter's execution space instance, fence.
 #include "kernels/allele_count.hpp"
 
 #include <algorithm>
@@ -26,10 +26,18 @@ int32_t AlleleCounts::allele_total(int64_t pos) const {
 }
 
 template <class Exec>
-BasicAlleleCounter<Exec>::BasicAlleleCounter(const CandidateConfig& cfg) : cfg_(cfg) {}
+BasicAlleleCounter<Exec>::BasicAlleleCounter(const CandidateConfig& cfg, const Exec& exec)
+    : cfg_(cfg), exec_(exec), own_reads_(exec) {}
 
 template <class Exec>
 void BasicAlleleCounter<Exec>::count(const ReadBatch& batch, const Region& window, const std::string& ref) {
+  own_reads_.upload(batch);
+  count(own_reads_, batch, window, ref);
+}
+
+template <class Exec>
+void BasicAlleleCounter<Exec>::count(const BasicDeviceReads<Exec>& reads, const ReadBatch& batch,
+                                     const Region& window, const std::string& ref) {
   if (static_cast<int64_t>(ref.size()) != window.length())
     throw Error(ErrorKind::Internal, "AlleleCounter::count: reference has " + std::to_string(ref.size()) +
                                          " bases for window " + window.to_string());
@@ -38,32 +46,25 @@ void BasicAlleleCounter<Exec>::count(const ReadBatch& batch, const Region& windo
   bases_ = batch.bases;
   const int64_t npos = window.length();
 
-  // The batch's own storage on host builds; device buffers that persist
-  // across windows on GPU builds (kernels/device_view.hpp). Used only in
-  // this call: the batch may be gone by the next.
-  ReadViews<Mem>& buf = reads_buf_;
-  ReadViews<Mem> r;
-  r.pos = device_view(batch.pos, "dvhpc::reads.pos", &buf.pos);
-  r.cigar_offset = device_view(batch.cigar_offset, "dvhpc::reads.cigar_offset", &buf.cigar_offset);
-  r.cigar = device_view(batch.cigar, "dvhpc::reads.cigar", &buf.cigar);
-  r.seq_offset = device_view(batch.seq_offset, "dvhpc::reads.seq_offset", &buf.seq_offset);
-  r.bases = device_view(batch.bases, "dvhpc::reads.bases", &buf.bases);
-  r.quals = device_view(batch.quals, "dvhpc::reads.quals", &buf.quals);
-  r.reverse = device_view(batch.reverse, "dvhpc::reads.reverse", &buf.reverse);
+  if (reads.size() != static_cast<int64_t>(batch.size()))
+    throw Error(ErrorKind::Internal, "AlleleCounter::count: uploaded reads are not this batch's (" +
+                                         std::to_string(reads.size()) + " vs " + std::to_string(batch.size()) + ")");
+  // Used only in this call: the batch may be gone by the next.
+  const ReadViews<Mem>& r = reads.views().reads;
 
   // candidates() reads the reference codes later: they live in a member.
   ref_codes_host_.resize(ref.size());
   for (size_t i = 0; i < ref.size(); ++i) ref_codes_host_[i] = base_code(ref[i]);
-  ref_codes_ = device_view(ref_codes_host_, "dvhpc::ref_codes", &ref_buf_);
+  ref_codes_ = device_view(exec_, ref_codes_host_, "dvhpc::ref_codes", &ref_buf_);
 
   if (static_cast<int64_t>(counts_.extent(0)) != npos)
     counts_ = CountView<Mem>("dvhpc::allele_counts", npos);
   else
-    Kokkos::deep_copy(counts_, 0);
+    Kokkos::deep_copy(exec_, counts_, 0);
 
   const int64_t nreads = static_cast<int64_t>(batch.size());
   int64_t n_indel_ops = 0;
-  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<Exec>(0, nreads),
+  Kokkos::parallel_reduce("dvhpc::count_indel_ops", Kokkos::RangePolicy<Exec>(exec_, 0, nreads),
                           CountIndelOpsFunctor<Mem>{r}, n_indel_ops);
   const uint32_t capacity = static_cast<uint32_t>(n_indel_ops + n_indel_ops / 2 + 64);
   if (indels_.capacity() < capacity) indels_ = IndelMap<Device>(capacity);
@@ -94,11 +95,11 @@ void BasicAlleleCounter<Exec>::count(const ReadBatch& batch, const Region& windo
       start = std::min(start, lo[static_cast<size_t>(c)]);
     }
   }
-  AlleleCountFunctor<Device> f{r, counts_, indels_, device_view(ex_begin, "dvhpc::excl_begin", &excl_begin_buf_),
-                                   device_view(ex_end, "dvhpc::excl_end", &excl_end_buf_), per_chunk, window.begin, npos,
+  AlleleCountFunctor<Device> f{r, counts_, indels_, device_view(exec_, ex_begin, "dvhpc::excl_begin", &excl_begin_buf_),
+                                   device_view(exec_, ex_end, "dvhpc::excl_end", &excl_end_buf_), per_chunk, window.begin, npos,
                                    static_cast<int32_t>(cfg_.min_base_quality)};
-  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<Exec>(0, nchunks), f);
-  Kokkos::fence();
+  Kokkos::parallel_for("dvhpc::allele_count", Kokkos::RangePolicy<Exec>(exec_, 0, nchunks), f);
+  exec_.fence();
   if (indels_.failed_insert())
     throw Error(ErrorKind::Internal, "indel hash map overflowed in " + window.to_string() +
                                          " (capacity " + std::to_string(capacity) + ")");
@@ -135,12 +136,15 @@ AlleleCounts BasicAlleleCounter<Exec>::to_host() const {
 }
 
 // candidates() is in candidate_select.cpp, which instantiates it.
-template BasicAlleleCounter<ExecSpace>::BasicAlleleCounter(const CandidateConfig&);
+template BasicAlleleCounter<ExecSpace>::BasicAlleleCounter(const CandidateConfig&, const ExecSpace&);
+template void BasicAlleleCounter<ExecSpace>::count(const DeviceReads&, const ReadBatch&, const Region&, const std::string&);
 template void BasicAlleleCounter<ExecSpace>::count(const ReadBatch&, const Region&, const std::string&);
 template AlleleCounts BasicAlleleCounter<ExecSpace>::to_host() const;
 template IndelAllele BasicAlleleCounter<ExecSpace>::indel_at(uint32_t, const IndelMap<HostSpace>&) const;
 #if DVHPC_KERNELS_ON_DEVICE
-template BasicAlleleCounter<HostExecSpace>::BasicAlleleCounter(const CandidateConfig&);
+template BasicAlleleCounter<HostExecSpace>::BasicAlleleCounter(const CandidateConfig&, const HostExecSpace&);
+template void BasicAlleleCounter<HostExecSpace>::count(const BasicDeviceReads<HostExecSpace>&, const ReadBatch&, const Region&,
+                                                     const std::string&);
 template void BasicAlleleCounter<HostExecSpace>::count(const ReadBatch&, const Region&, const std::string&);
 template AlleleCounts BasicAlleleCounter<HostExecSpace>::to_host() const;
 template IndelAllele BasicAlleleCounter<HostExecSpace>::indel_at(uint32_t, const IndelMap<HostSpace>&) const;

@@ -1,9 +1,12 @@
 // Host wrapper of the counting and candidate kernels. It owns the device
-// Views (reused across windows: they grow, never shrink), copies a ReadBatch
-// in, launches the labelled kernels, fences, and hands back host results.
+// Views (reused across windows: they grow, never shrink), launches the
+// labelled kernels on its execution space instance (the rank's stream on
+// GPUs, include/dvhpc/device_context.hpp), fences, and hands back host
+// results: the candidates, and the counts only when asked (to_host, gVCF).
 //
-//   AlleleCounter counter(cfg.candidates);
-//   counter.count(batch, shard.padded, ref.fetch(shard.padded));
+//   AlleleCounter counter(cfg.candidates, ctx.exec());
+//   reads.upload(batch);                                  // kernels/device_reads.hpp
+//   counter.count(reads, batch, shard.padded, ref.fetch(shard.padded));
 //   auto cands = counter.candidates(shard.region);   // core only, no margins
 #pragma once
 
@@ -14,6 +17,7 @@
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/config.hpp"
 #include "dvhpc/read_batch.hpp"
+#include "kernels/device_reads.hpp"
 #include "kernels/types.hpp"
 
 namespace dvhpc {
@@ -28,10 +32,14 @@ class BasicAlleleCounter {
   using Mem = typename Exec::memory_space;
   using Device = Kokkos::Device<Exec, Mem>;
 
-  explicit BasicAlleleCounter(const CandidateConfig& cfg);
+  explicit BasicAlleleCounter(const CandidateConfig& cfg, const Exec& exec = Exec());
 
   // Counts the reads of `batch` over `window`; `ref` holds the reference
-  // bases of `window` (ref.size() == window.length()).
+  // bases of `window` (ref.size() == window.length()). `reads` holds the
+  // batch already uploaded (shared with the pileup kernels); the overload
+  // without it uploads the batch itself.
+  void count(const kernels::BasicDeviceReads<Exec>& reads, const ReadBatch& batch, const Region& window,
+             const std::string& ref);
   void count(const ReadBatch& batch, const Region& window, const std::string& ref);
 
   // Candidates with pos inside `core` (which must lie inside the window),
@@ -51,10 +59,11 @@ class BasicAlleleCounter {
   IndelAllele indel_at(uint32_t slot, const kernels::IndelMap<Kokkos::HostSpace>& host) const;
 
   CandidateConfig cfg_;
+  Exec exec_;
   Region window_;
   std::string ref_;
   std::vector<uint8_t> bases_;  // host copy of batch bases (inserted sequences)
-  kernels::ReadViews<Mem> reads_buf_;  // device builds: grows, never shrinks
+  kernels::BasicDeviceReads<Exec> own_reads_;  // count() without shared reads
   std::vector<uint8_t> ref_codes_host_;  // what ref_codes_ shows on host builds
   kernels::U8View<Mem> ref_buf_;
   kernels::U8View<Mem> ref_codes_;

@@ -59,16 +59,16 @@ std::vector<Candidate> BasicAlleleCounter<Exec>::candidates(const Region& core,
   // SNPs: scan sizes the output, fill writes it.
   SnpScanFunctor<Mem> scan{counts_, ref_codes_, I64View<Mem>("dvhpc::snp_offsets", ncore + 1), core_off, t};
   int64_t n_snp = 0;
-  Kokkos::parallel_scan("dvhpc::snp_scan", Kokkos::RangePolicy<Exec>(0, ncore), scan, n_snp);
+  Kokkos::parallel_scan("dvhpc::snp_scan", Kokkos::RangePolicy<Exec>(exec_, 0, ncore), scan, n_snp);
   SnpFillFunctor<Mem> fill{scan, I64View<Mem>("dvhpc::snp_pos", n_snp), U8View<Mem>("dvhpc::snp_base", n_snp),
                            I32View<Mem>("dvhpc::snp_count", n_snp)};
-  Kokkos::parallel_for("dvhpc::snp_fill", Kokkos::RangePolicy<Exec>(0, ncore), fill);
+  Kokkos::parallel_for("dvhpc::snp_fill", Kokkos::RangePolicy<Exec>(exec_, 0, ncore), fill);
 
   // Indels: one pass over the hash map slots.
   IndelSelectFunctor<Device> sel{indels_, counts_, U32View<Mem>("dvhpc::indel_slots", indels_.size()),
                                  I32View<Mem>("dvhpc::indel_n", 1), core_off, core_off + ncore, t};
-  Kokkos::parallel_for("dvhpc::indel_select", Kokkos::RangePolicy<Exec>(0, indels_.capacity()), sel);
-  Kokkos::fence();
+  Kokkos::parallel_for("dvhpc::indel_select", Kokkos::RangePolicy<Exec>(exec_, 0, indels_.capacity()), sel);
+  exec_.fence();
 
   auto h_pos = Kokkos::create_mirror_view_and_copy(HostSpace(), fill.out_pos);
   auto h_base = Kokkos::create_mirror_view_and_copy(HostSpace(), fill.out_base);

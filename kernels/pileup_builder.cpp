@@ -4,11 +4,10 @@
 #include <tuple>
 #include <utility>
 
+#include "dvhpc/error.hpp"
 #include "dvhpc/pileup_features.hpp"
 #include "dvhpc/pileup_image.hpp"
 #include "kernels/device_view.hpp"
-#include "kernels/pileup_features.hpp"
-#include "kernels/pileup_image.hpp"
 #include "kernels/realign.hpp"
 
 namespace dvhpc {
@@ -85,42 +84,63 @@ void PileupBuilder::build_on(const ReadBatch& batch, const Region& window, const
                              std::vector<uint8_t>& images, std::vector<float>& features,
                              bool with_images, std::vector<ExampleSupport>* support) const {
   using Mem = typename Exec::memory_space;
+  const Exec exec;
+  kernels::BasicDeviceReads<Exec> reads(exec);
+  reads.upload(batch);
+  const int C = pileup_channels(cfg_);
   // Bounded device memory: at most kBatch images (~130 kB each) at once.
   constexpr size_t kBatch = 1024;
-  if (queries.size() > kBatch) {
-    for (size_t i = 0; i < queries.size(); i += kBatch) {
-      const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
-                                           queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
-      build_on<Exec>(batch, window, ref, sites, part, images, features, with_images, support);
-    }
-    return;
+  for (size_t i = 0; i < queries.size(); i += kBatch) {
+    const std::vector<ExampleQuery> part(queries.begin() + static_cast<std::ptrdiff_t>(i),
+                                         queries.begin() + static_cast<std::ptrdiff_t>(std::min(queries.size(), i + kBatch)));
+    const size_t n = part.size();
+    // The kernels write straight into `features` and `images` on host
+    // builds (create_mirror_view returns the host View itself), into device
+    // Views copied back below on GPU builds. Both vectors grow zero-filled,
+    // as a new View would be.
+    const size_t feat_at = features.size();
+    features.resize(feat_at + n * static_cast<size_t>(feature_size()));
+    Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
+        features.data() + feat_at, n, cfg_.feature_window, kNumFeatureChannels);
+    const size_t img_at = images.size();
+    if (with_images) images.resize(img_at + n * static_cast<size_t>(image_size()));
+    Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
+        with_images ? images.data() + img_at : nullptr, with_images ? n : 0, cfg_.height, cfg_.width, C);
+    kernels::FeatureView<Mem> feat = Kokkos::create_mirror_view(Mem(), hfeat);
+    kernels::ImageView<Mem> img = Kokkos::create_mirror_view(Mem(), himg);
+    build_views(exec, reads, batch, window, ref, sites, part, feat, img, support);
+    Kokkos::deep_copy(hfeat, feat);  // no-ops on host builds: the same memory
+    if (with_images) Kokkos::deep_copy(himg, img);
   }
+}
+
+template <class Exec>
+void PileupBuilder::build_views(const Exec& exec, const kernels::BasicDeviceReads<Exec>& reads,
+                                const ReadBatch& batch, const Region& window, const std::string& ref,
+                                const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
+                                const kernels::FeatureView<typename Exec::memory_space>& features,
+                                const kernels::ImageView<typename Exec::memory_space>& images,
+                                std::vector<ExampleSupport>* support) const {
+  using Mem = typename Exec::memory_space;
   const int64_t n = static_cast<int64_t>(queries.size());
   if (n == 0) return;
+  if (reads.size() != static_cast<int64_t>(batch.size()))
+    throw Error(ErrorKind::Internal, "PileupBuilder: uploaded reads are not this batch's (" +
+                                         std::to_string(reads.size()) + " vs " + std::to_string(batch.size()) + ")");
+  const bool with_features = features.extent(0) > 0, with_images = images.extent(0) > 0;
+  if ((with_features && static_cast<int64_t>(features.extent(0)) != n) ||
+      (with_images && static_cast<int64_t>(images.extent(0)) != n))
+    throw Error(ErrorKind::Internal, "PileupBuilder: outputs sized for another number of examples");
   const int max_reads = cfg_.max_reads;
 
   // Reads overlapping each site's POS, in start order (ties by QNAME hash).
   // The batch is sorted by start, so they lie in [first start > POS - span, POS].
-  int64_t span = 1;
-  for (size_t i = 0; i < batch.size(); ++i) span = std::max(span, batch.end[i] - batch.pos[i]);
-  // Only the sites this chunk asks about, and only the reads around them: a
-  // chunk of a 2 Mb shard must not pay for the whole shard's reads or sites.
+  // Only the sites this chunk asks about: a chunk of a 2 Mb shard must not
+  // pay for the whole shard's sites, nor (the reads being uploaded once per
+  // shard, their longest span known) for its reads.
+  const int64_t span = reads.max_span();
   std::vector<char> used(sites.size(), 0);
-  int64_t first_pos = INT64_MAX, last_pos = INT64_MIN;
-  for (const auto& q : queries) {
-    used[static_cast<size_t>(q.site)] = 1;
-    first_pos = std::min(first_pos, sites[static_cast<size_t>(q.site)].pos);
-    last_pos = std::max(last_pos, sites[static_cast<size_t>(q.site)].pos);
-  }
-  const size_t read_lo = static_cast<size_t>(
-      std::lower_bound(batch.pos.begin(), batch.pos.end(), first_pos - span) - batch.pos.begin());
-  const size_t read_hi =
-      static_cast<size_t>(std::upper_bound(batch.pos.begin(), batch.pos.end(), last_pos) - batch.pos.begin());
-  if (read_lo > 0 || read_hi < batch.size()) {
-    build_on<Exec>(batch.slice(read_lo, read_hi), window, ref, sites, queries, images, features, with_images,
-                   support);
-    return;
-  }
+  for (const auto& q : queries) used[static_cast<size_t>(q.site)] = 1;
   std::vector<std::vector<int32_t>> site_reads(sites.size());
   std::vector<std::vector<int32_t>> site_rows(sites.size());  // image rows: indices into site_reads
   std::vector<std::pair<int64_t, int64_t>> site_window(sites.size(), {-1, -1});  // realignment, per site
@@ -180,86 +200,59 @@ void PileupBuilder::build_on(const ReadBatch& batch, const Region& window, const
   }
   std::vector<uint8_t> ref_codes(ref.size());
   for (size_t i = 0; i < ref.size(); ++i) ref_codes[i] = base_code(ref[i]);
-  std::vector<uint8_t> mapq = batch.mapq;
-  std::vector<int32_t> tlen = batch.insert_size;
-  mapq.resize(batch.size(), 0);
-  tlen.resize(batch.size(), 0);
 
-  // Views of the inputs (copies on device builds); the vectors outlive the kernels.
-  kernels::PileupReadViews<Mem> r;
-  r.reads.pos = kernels::device_view<Mem>(batch.pos, "pos");
-  r.reads.cigar_offset = kernels::device_view<Mem>(batch.cigar_offset, "cigar_offset");
-  r.reads.cigar = kernels::device_view<Mem>(batch.cigar, "cigar");
-  r.reads.seq_offset = kernels::device_view<Mem>(batch.seq_offset, "seq_offset");
-  r.reads.bases = kernels::device_view<Mem>(batch.bases, "bases");
-  r.reads.quals = kernels::device_view<Mem>(batch.quals, "quals");
-  r.reads.reverse = kernels::device_view<Mem>(batch.reverse, "reverse");
-  r.mapq = kernels::device_view<Mem>(mapq, "mapq");
-  r.tlen = kernels::device_view<Mem>(tlen, "tlen");
+  // The tables as Views (copies on device builds; the vectors outlive the kernels).
+  using kernels::device_view;
   kernels::ExampleViews<Mem> ex;
-  ex.centre = kernels::device_view<Mem>(centre, "centre");
-  ex.entry_off = kernels::device_view<Mem>(entry_off, "entry_off");
-  ex.entry_read = kernels::device_view<Mem>(entry_read, "entry_read");
-  ex.entry_support = kernels::U8View<Mem>("entry_support", entry_read.size());
-  ex.img_rows = kernels::device_view<Mem>(img_rows, "img_rows");
-  ex.allele_off = kernels::device_view<Mem>(allele_off, "allele_off");
-  ex.allele_pos = kernels::device_view<Mem>(allele_pos, "allele_pos");
-  ex.allele_type = kernels::device_view<Mem>(allele_type, "allele_type");
-  ex.allele_len = kernels::device_view<Mem>(allele_len, "allele_len");
-  ex.allele_seq_off = kernels::device_view<Mem>(allele_seq_off, "allele_seq_off");
-  ex.allele_queried = kernels::device_view<Mem>(allele_queried, "allele_queried");
-  ex.allele_seq = kernels::device_view<Mem>(allele_seq, "allele_seq");
-  ex.realign_begin = kernels::device_view<Mem>(realign_begin, "realign_begin");
-  ex.realign_end = kernels::device_view<Mem>(realign_end, "realign_end");
-  ex.ref = kernels::device_view<Mem>(ref_codes, "ref");
+  ex.centre = device_view(exec, centre, "centre");
+  ex.entry_off = device_view(exec, entry_off, "entry_off");
+  ex.entry_read = device_view(exec, entry_read, "entry_read");
+  ex.entry_support = kernels::U8View<Mem>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "entry_support"),
+                                          entry_read.size());
+  ex.img_rows = device_view(exec, img_rows, "img_rows");
+  ex.allele_off = device_view(exec, allele_off, "allele_off");
+  ex.allele_pos = device_view(exec, allele_pos, "allele_pos");
+  ex.allele_type = device_view(exec, allele_type, "allele_type");
+  ex.allele_len = device_view(exec, allele_len, "allele_len");
+  ex.allele_seq_off = device_view(exec, allele_seq_off, "allele_seq_off");
+  ex.allele_queried = device_view(exec, allele_queried, "allele_queried");
+  ex.allele_seq = device_view(exec, allele_seq, "allele_seq");
+  ex.realign_begin = device_view(exec, realign_begin, "realign_begin");
+  ex.realign_end = device_view(exec, realign_end, "realign_end");
+  ex.ref = device_view(exec, ref_codes, "ref");
   ex.win_begin = window.begin;
+  const kernels::PileupReadViews<Mem>& r = reads.views();
 
   using Policy = Kokkos::RangePolicy<Exec, Kokkos::IndexType<int64_t>>;
-  Kokkos::parallel_for("dvhpc::pileup_support", Policy(0, static_cast<int64_t>(entry_read.size())),
+  Kokkos::parallel_for("dvhpc::pileup_support", Policy(exec, 0, static_cast<int64_t>(entry_read.size())),
                        kernels::SupportFunctor<Mem>{r, ex});
-
-  const int C = pileup_channels(cfg_);
-  // The kernels write straight into `features` and `images` on host builds
-  // (create_mirror_view returns the host View itself), into device Views
-  // copied back below on GPU builds. Both vectors grow zero-filled, as a new
-  // View would be. `call` builds images only for the candidates the RNN is
-  // unsure about.
-  const size_t feat_at = features.size();
-  features.resize(feat_at + static_cast<size_t>(n * feature_size()));
-  Kokkos::View<float***, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> hfeat(
-      features.data() + feat_at, static_cast<size_t>(n), cfg_.feature_window, kNumFeatureChannels);
-  const size_t img_at = images.size();
-  if (with_images) images.resize(img_at + static_cast<size_t>(n * image_size()));
-  Kokkos::View<uint8_t****, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> himg(
-      with_images ? images.data() + img_at : nullptr, with_images ? static_cast<size_t>(n) : 0, cfg_.height,
-      cfg_.width, C);
-  kernels::ImageView<Mem> img = Kokkos::create_mirror_view(Mem(), himg);
+  // `call` builds images only for the candidates the RNN is unsure about.
   if (with_images)
-    Kokkos::parallel_for("dvhpc::pileup_image", Policy(0, n * cfg_.height),
-                         kernels::PileupImageFunctor<Mem>{r, ex, img, pileup_reference_rows(cfg_), max_reads,
-                                                               cfg_.insert_size_channel});
-  kernels::FeatureView<Mem> feat = Kokkos::create_mirror_view(Mem(), hfeat);
-  Kokkos::parallel_for("dvhpc::pileup_features", Policy(0, n),
-                       kernels::PileupFeatureFunctor<Mem>{r, ex, feat, min_bq_});
-  Kokkos::fence();
-
-  Kokkos::deep_copy(hfeat, feat);  // no-op on host builds: the same memory
+    Kokkos::parallel_for("dvhpc::pileup_image", Policy(exec, 0, n * cfg_.height),
+                         kernels::PileupImageFunctor<Mem>{r, ex, images, pileup_reference_rows(cfg_), max_reads,
+                                                          cfg_.insert_size_channel});
+  if (with_features)
+    Kokkos::parallel_for("dvhpc::pileup_features", Policy(exec, 0, n),
+                         kernels::PileupFeatureFunctor<Mem>{r, ex, features, min_bq_});
   if (support) {
-    std::vector<uint8_t> es(entry_read.size());
-    Kokkos::deep_copy(kernels::HostUnmanaged<uint8_t>(es.data(), es.size()), ex.entry_support);
+    Kokkos::View<int32_t* [3], Kokkos::LayoutRight, Mem> totals(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "support_totals"), n);
+    Kokkos::parallel_for("dvhpc::support_totals", Policy(exec, 0, n),
+                         kernels::SupportTotalsFunctor<Mem>{ex.entry_off, ex.entry_support, totals});
+    auto h = Kokkos::create_mirror_view(Kokkos::HostSpace(), totals);
+    Kokkos::deep_copy(exec, h, totals);
+    exec.fence();
     for (int64_t e = 0; e < n; ++e) {
       ExampleSupport c;
       c.realigned = realign_begin[e] >= 0;
-      for (int64_t k = entry_off[e]; k < entry_off[e + 1]; ++k) {
-        const uint8_t v = es[static_cast<size_t>(k)];
-        c.ref += v == 0;
-        c.alt += v == 1;
-        c.other_alt += v == 2;
-      }
+      c.ref = h(e, 0);
+      c.alt = h(e, 1);
+      c.other_alt = h(e, 2);
       support->push_back(c);
     }
   }
-  if (with_images) Kokkos::deep_copy(himg, img);
+  // The host tables die with this call, and on host builds the Views alias them.
+  exec.fence();
 }
 
 #define DVHPC_PILEUP_BUILD_ON(Exec)                                                                            \
@@ -267,10 +260,19 @@ void PileupBuilder::build_on(const ReadBatch& batch, const Region& window, const
                                               const std::vector<Candidate>&, const std::vector<ExampleQuery>&, \
                                               std::vector<uint8_t>&, std::vector<float>&, bool,                \
                                               std::vector<ExampleSupport>*) const;
+#define DVHPC_PILEUP_BUILD_VIEWS(Exec)                                                                          \
+  template void PileupBuilder::build_views<Exec>(                                                               \
+      const Exec&, const kernels::BasicDeviceReads<Exec>&, const ReadBatch&, const Region&, const std::string&,  \
+      const std::vector<Candidate>&, const std::vector<ExampleQuery>&,                                          \
+      const kernels::FeatureView<Exec::memory_space>&, const kernels::ImageView<Exec::memory_space>&,           \
+      std::vector<ExampleSupport>*) const;
 DVHPC_PILEUP_BUILD_ON(kernels::ExecSpace)
+DVHPC_PILEUP_BUILD_VIEWS(kernels::ExecSpace)
 #if DVHPC_KERNELS_ON_DEVICE
 DVHPC_PILEUP_BUILD_ON(kernels::HostExecSpace)
+DVHPC_PILEUP_BUILD_VIEWS(kernels::HostExecSpace)
 #endif
 #undef DVHPC_PILEUP_BUILD_ON
+#undef DVHPC_PILEUP_BUILD_VIEWS
 
 }  // namespace dvhpc

@@ -94,4 +94,34 @@ struct PileupImageFunctor {
   }
 };
 
+// The networks' input: images as NCHW floats in [0, 1], the pixel divided
+// by 255 exactly as dvhpc::image_to_nchw (dvhpc/pileup_image.hpp) does on
+// the host, so a model sees the same numbers whichever side converted.
+// Built where the images are (on the GPU, straight into the tensor cuDNN
+// reads), one work item per (example, channel, row).
+template <class M>
+using NchwView = Kokkos::View<float****, Kokkos::LayoutRight, M>;  // [n, C, H, W]
+
+template <class M>
+struct ImageToNchwFunctor {
+  ImageView<M> img;
+  NchwView<M> out;
+  KOKKOS_INLINE_FUNCTION void operator()(const int64_t item) const {
+    const int64_t C = static_cast<int64_t>(out.extent(1)), H = static_cast<int64_t>(out.extent(2));
+    const int64_t W = static_cast<int64_t>(out.extent(3));
+    const int64_t e = item / (C * H), c = (item / H) % C, h = item % H;
+    for (int64_t w = 0; w < W; ++w) out(e, c, h, w) = img(e, h, w, c) * (1.0f / 255.0f);
+  }
+};
+
+// out[e, c, h, w] = img[e, h, w, c] / 255 for the first out.extent(0)
+// images, on exec (not fenced).
+template <class Exec>
+void images_to_nchw(const Exec& exec, const ImageView<typename Exec::memory_space>& img,
+                    const NchwView<typename Exec::memory_space>& out) {
+  const int64_t items = static_cast<int64_t>(out.extent(0) * out.extent(1) * out.extent(2));
+  Kokkos::parallel_for("dvhpc::image_to_nchw", Kokkos::RangePolicy<Exec, Kokkos::IndexType<int64_t>>(exec, 0, items),
+                       ImageToNchwFunctor<typename Exec::memory_space>{img, out});
+}
+
 }  // namespace dvhpc::kernels

@@ -176,4 +176,23 @@ struct SupportFunctor {
   }
 };
 
+// Reads per example by what they support (the realigned AD at indel
+// sites): out(e, 0..2) = entries of e marked 0 (reference or neither),
+// 1 (a queried alt), 2 (another alt). Reduced where the marks are, so only
+// three counts per example go back to the host, not one byte per entry.
+template <class M>
+struct SupportTotalsFunctor {
+  I64View<M> entry_off;
+  U8View<M> entry_support;
+  Kokkos::View<int32_t* [3], Kokkos::LayoutRight, M> out;
+  KOKKOS_INLINE_FUNCTION void operator()(const int64_t e) const {
+    int32_t c[3] = {0, 0, 0};
+    for (int64_t k = entry_off(e); k < entry_off(e + 1); ++k) {
+      const uint8_t v = entry_support(k);
+      if (v < 3) ++c[v];
+    }
+    for (int j = 0; j < 3; ++j) out(e, j) = c[j];
+  }
+};
+
 }  // namespace dvhpc::kernels

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "dvhpc/commands.hpp"
+#include "dvhpc/device_context.hpp"
 #include "call_outputs.hpp"
 #include "call_records.hpp"
 #include "candidate_records.hpp"
@@ -35,12 +36,19 @@ DVHPC_COMMAND(run_call, "call",
 
   // Inputs and models are opened by every rank alike, without collectives:
   // a bad one is agreed on, so the job prints one error line, not one per rank.
+  // One device context per rank: kernels and networks share its GPU and stream.
+  std::unique_ptr<DeviceContext> device;
   std::unique_ptr<ShardPipeline> pipe;
   std::unique_ptr<Genotyper> genotyper;
   comm.agree([&] {
-    pipe = std::make_unique<ShardPipeline>(ctx);
+    {
+      ScopedStage st(times, "setup");
+      device = std::make_unique<DeviceContext>(cfg.model.device, nn::parse_precision(cfg.model.precision),
+                                               comm.local_rank());
+    }
+    pipe = std::make_unique<ShardPipeline>(ctx, device->exec());
     ScopedStage st(times, "setup");
-    genotyper = std::make_unique<Genotyper>(cfg, comm.local_rank());
+    genotyper = std::make_unique<Genotyper>(cfg, *device);
   });
   ShardPipeline& pipeline = *pipe;
   log::info("genotyping with {} (RNN {}; CNN {} for RNN GQ < {})", genotyper->backend_name(), genotyper->rnn_path(),
@@ -72,8 +80,10 @@ DVHPC_COMMAND(run_call, "call",
         for (const auto& m : sites) union_sites.push_back(m.site);
         // Every sample is genotyped at the union of the samples' candidate sites.
         std::vector<std::vector<GenotypeCall>> calls;
-        for (size_t s = 0; s < w.batches.size(); ++s)
-          calls.push_back(genotype_sample(*genotyper, {w.batches[s], w.shard.padded, w.seq, union_sites}, times));
+        for (size_t s = 0; s < w.batches.size(); ++s) {
+          const GenotypeInput in{w.batches[s], w.reads[s], w.shard.padded, w.seq, union_sites};
+          calls.push_back(genotype_sample(*genotyper, in, times));
+        }
         std::string call_vcf;
         CallColumns cols;
         {

@@ -15,11 +15,11 @@ std::vector<GenotypeCall> genotype_sample(Genotyper& g, const GenotypeInput& in,
     calls = g.rnn(in, ex);
     hard = g.hard_sites(in, calls);
   }
-  std::vector<float> images;
   for (size_t group = 0; group < hard.groups.size(); ++group) {
+    nn::Tensor images;
     {
       ScopedStage st(times, "images");
-      g.images(in, hard, group, images);
+      images = g.images(in, hard, group);
     }
     ScopedStage st(times, "cnn");
     g.cnn(hard, group, images);

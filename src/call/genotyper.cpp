@@ -5,6 +5,8 @@
 #include <functional>
 #include <iterator>
 
+#include "device_tensor.hpp"
+#include "dvhpc/device_context.hpp"
 #include "dvhpc/error.hpp"
 #include "dvhpc/example_query.hpp"
 #include "dvhpc/model_path.hpp"
@@ -59,16 +61,15 @@ void add_realigned_ad(const std::vector<Candidate>& sites, const std::vector<Exa
 
 }  // namespace
 
-Genotyper::Genotyper(const Config& cfg, int local_rank)
-    : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality) {
-  be_ = nn::make_backend(cfg.model.device, nn::parse_precision(cfg.model.precision), local_rank);
-  gpu_ = be_->device() == nn::Device::GPU;
+Genotyper::Genotyper(const Config& cfg, DeviceContext& dev)
+    : cfg_(cfg), builder_(cfg.pileup, cfg.candidates.min_base_quality), dev_(dev) {
+  gpu_ = dev_.backend().device() == nn::Device::GPU;
   rnn_path_ = resolve_model_path(cfg.model.rnn, "model.rnn");
   model_digest_ = file_digest(rnn_path_);
   nn::PileupRnnConfig rc;
   rc.positions = cfg.pileup.feature_window;
   rc.channels = kNumFeatureChannels;
-  rnn_ = nn::make_pileup_rnn(*be_, rc);
+  rnn_ = nn::make_pileup_rnn(dev_.backend(), rc);
   nn::load_checkpoint(rnn_path_, *rnn_);
   if (cfg.model.cnn_gq_threshold > 0) {
     cnn_path_ = resolve_model_path(cfg.model.cnn, "model.cnn");
@@ -77,30 +78,25 @@ Genotyper::Genotyper(const Config& cfg, int local_rank)
     cc.channels = pileup_channels(cfg.pileup);
     cc.height = cfg.pileup.height;
     cc.width = cfg.pileup.width;
-    cnn_ = nn::make_pileup_cnn(*be_, cc);
+    cnn_ = nn::make_pileup_cnn(dev_.backend(), cc);
     nn::load_checkpoint(cnn_path_, *cnn_);
   }
 }
 
 Genotyper::~Genotyper() = default;
 
-std::string Genotyper::backend_name() const { return be_->name(); }
+std::string Genotyper::backend_name() const { return dev_.describe(); }
 
-std::vector<float> Genotyper::predict(nn::Model& m, const std::vector<float>& x, int64_t n,
-                                      const std::vector<int64_t>& shape) {
-  const int64_t numel = nn::shape_numel(shape);
+std::vector<float> Genotyper::predict(nn::Model& m, const nn::Tensor& x) {
+  const int64_t n = x.defined() ? x.dim(0) : 0;
   // CPU: batches of 64 run fastest (perf/RESULTS_nn.md: RNN 20.8k/s at 64,
-  // 18.1k/s at 1024); GPU: model.batch_size.
+  // 18.1k/s at 1024); GPU: model.batch_size. Batches are row ranges of x,
+  // not copies.
   const int64_t bs = gpu_ ? std::max(1, cfg_.model.batch_size) : std::min(64, std::max(1, cfg_.model.batch_size));
   std::vector<float> probs(static_cast<size_t>(n) * 3);
   for (int64_t b = 0; b < n; b += bs) {
-    const int64_t k = std::min(bs, n - b);
-    nn::Shape s{k};
-    s.insert(s.end(), shape.begin(), shape.end());
-    nn::Tensor t = be_->alloc(s);
-    be_->upload(x.data() + b * numel, t);
-    nn::Tensor p = m.predict(t);
-    be_->download(p, probs.data() + b * 3);
+    nn::Tensor p = m.predict(x.rows(b, std::min(bs, n - b)));
+    dev_.backend().download(p, probs.data() + b * 3);
   }
   return probs;
 }
@@ -109,15 +105,16 @@ RnnExamples Genotyper::features(const GenotypeInput& in) {
   RnnExamples ex;
   if (in.sites.empty()) return ex;
   ex.queries = example_queries(in.sites);
-  std::vector<uint8_t> no_images;
-  builder_.build(in.batch, in.window, in.ref, in.sites, ex.queries, no_images, ex.features, false, &ex.support);
+  const int64_t n = static_cast<int64_t>(ex.queries.size()), T = cfg_.pileup.feature_window;
+  kernels::FeatureView<kernels::MemSpace> f("dvhpc::features", n, T, kNumFeatureChannels);  // zero-filled
+  builder_.build_views(dev_.exec(), in.reads, in.batch, in.window, in.ref, in.sites, ex.queries, f, {}, &ex.support);
+  ex.features = as_tensor(dev_, f, {n, T, kNumFeatureChannels});
   return ex;
 }
 
 std::vector<GenotypeCall> Genotyper::rnn(const GenotypeInput& in, const RnnExamples& ex) {
   if (in.sites.empty()) return {};
-  const std::vector<float> probs = predict(*rnn_, ex.features, static_cast<int64_t>(ex.queries.size()),
-                                          {cfg_.pileup.feature_window, kNumFeatureChannels});
+  const std::vector<float> probs = predict(*rnn_, ex.features);
   std::vector<GenotypeCall> calls = site_calls(in.sites, ex.queries, probs);
   add_realigned_ad(in.sites, ex.queries, ex.support, calls);
   stats_.sites += static_cast<int64_t>(in.sites.size());
@@ -151,22 +148,33 @@ CnnExamples Genotyper::hard_sites(const GenotypeInput& in, const std::vector<Gen
   return hard;
 }
 
-void Genotyper::images(const GenotypeInput& in, const CnnExamples& hard, size_t group, std::vector<float>& x) {
+nn::Tensor Genotyper::images(const GenotypeInput& in, const CnnExamples& hard, size_t group) {
   const auto [g0, g1] = hard.groups[group];
   const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
-  const size_t image_size = static_cast<size_t>(H * W * C), n = g1 - g0;
+  const int64_t n = static_cast<int64_t>(g1 - g0);
   const std::vector<ExampleQuery> part(hard.queries.begin() + static_cast<std::ptrdiff_t>(g0),
                                        hard.queries.begin() + static_cast<std::ptrdiff_t>(g1));
-  image_bytes_.clear();
-  builder_.build(in.batch, in.window, in.ref, hard.sites, part, image_bytes_, unused_features_, true);
-  x.resize(n * image_size);
-  for (size_t e = 0; e < n; ++e) image_to_nchw(image_bytes_.data() + e * image_size, H, W, C, x.data() + e * image_size);
+  const auto& exec = dev_.exec();
+  if (static_cast<int64_t>(image_buf_.extent(0)) < n) {
+    image_buf_ = kernels::ImageView<kernels::MemSpace>("dvhpc::images", n, H, W, C);  // zero-filled
+    nchw_buf_ = kernels::NchwView<kernels::MemSpace>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "dvhpc::nchw"),
+                                                     n, C, H, W);
+  }
+  const std::pair<int64_t, int64_t> rows(0, n);
+  kernels::ImageView<kernels::MemSpace> img = Kokkos::subview(image_buf_, rows, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+  kernels::NchwView<kernels::MemSpace> nchw = Kokkos::subview(nchw_buf_, rows, Kokkos::ALL, Kokkos::ALL, Kokkos::ALL);
+  Kokkos::deep_copy(exec, img, 0);  // the image kernel only writes the pixels reads cover
+  builder_.build_views(exec, in.reads, in.batch, in.window, in.ref, hard.sites, part,
+                       kernels::FeatureView<kernels::MemSpace>(), img);
+  kernels::images_to_nchw(exec, img, nchw);
+  exec.fence();  // the "images" stage ends when they are built
+  return as_tensor(dev_, nchw, {n, C, H, W});
 }
 
-void Genotyper::cnn(CnnExamples& hard, size_t group, const std::vector<float>& nchw) {
+void Genotyper::cnn(CnnExamples& hard, size_t group, const nn::Tensor& nchw) {
   const auto [g0, g1] = hard.groups[group];
-  const int64_t H = cfg_.pileup.height, W = cfg_.pileup.width, C = pileup_channels(cfg_.pileup);
-  const std::vector<float> p = predict(*cnn_, nchw, static_cast<int64_t>(g1 - g0), {C, H, W});
+  (void)g1;
+  const std::vector<float> p = predict(*cnn_, nchw);
   std::copy(p.begin(), p.end(), hard.probs.begin() + static_cast<std::ptrdiff_t>(g0 * 3));
 }
 

@@ -4,14 +4,21 @@
 //     -> pileup-count features (Kokkos) -> RNN, in batches of model.batch_size
 //     -> genotype posterior per site (genotype_call.hpp)
 //   sites whose RNN GQ < model.cnn_gq_threshold
-//     -> pileup images (Kokkos) -> CNN -> the site's posterior is replaced
+//     -> pileup images (Kokkos) -> NCHW floats (Kokkos) -> CNN
+//     -> the site's posterior is replaced
+//
+// Everything runs on the rank's DeviceContext: the kernels over the shard's
+// reads as uploaded once (kernels/device_reads.hpp), their features and
+// images handed to the networks as tensors over the same memory
+// (device_tensor.hpp), so on a GPU only the probabilities ([examples, 3])
+// and the read-support totals come back to the host.
 //
 // Each step is a method with the narrow input it needs, so the caller times
 // the stages from outside (src/call/genotype_stages.hpp: "features", "rnn",
 // "images", "cnn"); nothing here knows about stage timing.
 //
 // Weights are loaded once and stay resident on the backend (GPU when present,
-// chosen by node-local rank, else oneDNN on the CPU); descriptors and
+// the rank's, else oneDNN on the CPU); descriptors and
 // primitives are cached by the backend per batch shape, so the hot path is
 // kernels and GEMMs only.
 #pragma once
@@ -23,19 +30,22 @@
 #include "dvhpc/candidates.hpp"
 #include "dvhpc/config.hpp"
 #include "dvhpc/genotype_call.hpp"
+#include "dvhpc/nn/tensor.hpp"
 #include "dvhpc/read_batch.hpp"
+#include "kernels/device_reads.hpp"
 #include "kernels/pileup_builder.hpp"
 
 namespace dvhpc {
 
+class DeviceContext;
 namespace nn {
-class Backend;
 class Model;
 }  // namespace nn
 
 // What one sample's genotyping reads: the shard's reads and reference, and the sites.
 struct GenotypeInput {
   const ReadBatch& batch;
+  const kernels::DeviceReads& reads;  // the same reads, uploaded for the kernels
   const Region& window;     // the reads' span (the shard with its margins)
   const std::string& ref;   // reference bases of `window`
   const std::vector<Candidate>& sites;
@@ -44,7 +54,7 @@ struct GenotypeInput {
 // Every example of the sites (one per alt, one per alt pair) with its count features.
 struct RnnExamples {
   std::vector<ExampleQuery> queries;
-  std::vector<float> features;          // [examples, feature_window, channels]
+  nn::Tensor features;                  // [examples, feature_window, channels], on the backend
   std::vector<ExampleSupport> support;  // realigned read support (AD at indel sites)
 };
 
@@ -64,10 +74,10 @@ struct GenotyperStats {
 
 class Genotyper {
  public:
-  // Loads model.rnn, and model.cnn unless cnn_gq_threshold <= 0. Throws
-  // Error(Input) naming the file when a model is missing or does not match
-  // the architecture.
-  Genotyper(const Config& cfg, int local_rank);
+  // Loads model.rnn, and model.cnn unless cnn_gq_threshold <= 0, onto the
+  // backend of `dev` (which must outlive the Genotyper). Throws Error(Input)
+  // naming the file when a model is missing or does not match the architecture.
+  Genotyper(const Config& cfg, DeviceContext& dev);
   ~Genotyper();
 
   // Count features of every example (Kokkos).
@@ -76,11 +86,12 @@ class Genotyper {
   std::vector<GenotypeCall> rnn(const GenotypeInput& in, const RnnExamples& ex);
   // The sites the CNN re-examines (none when the CNN is off).
   CnnExamples hard_sites(const GenotypeInput& in, const std::vector<GenotypeCall>& calls) const;
-  // Pileup images of one group of hard examples, as NCHW floats into `nchw`
-  // (reused from group to group: no fresh pages per group).
-  void images(const GenotypeInput& in, const CnnExamples& hard, size_t group, std::vector<float>& nchw);
+  // Pileup images of one group of hard examples, as an NCHW tensor on the
+  // backend. Its memory is reused by the next group's (no fresh pages per
+  // group): run cnn() on it first.
+  nn::Tensor images(const GenotypeInput& in, const CnnExamples& hard, size_t group);
   // The CNN on one group's images.
-  void cnn(CnnExamples& hard, size_t group, const std::vector<float>& nchw);
+  void cnn(CnnExamples& hard, size_t group, const nn::Tensor& nchw);
   // The hard sites' calls replaced by the CNN's (their realigned AD kept).
   void merge(CnnExamples& hard, std::vector<GenotypeCall>& calls);
 
@@ -95,14 +106,15 @@ class Genotyper {
   const std::string& cnn_path() const { return cnn_path_; }
 
  private:
-  // Probabilities [n, 3] for `n` examples of `numel` floats each.
-  std::vector<float> predict(nn::Model& m, const std::vector<float>& x, int64_t n, const std::vector<int64_t>& shape);
+  // Probabilities [n, 3] of the examples in x (rows), in batches.
+  std::vector<float> predict(nn::Model& m, const nn::Tensor& x);
 
   Config cfg_;
   PileupBuilder builder_;
-  std::vector<uint8_t> image_bytes_;  // workspace of images()
-  std::vector<float> unused_features_;
-  std::unique_ptr<nn::Backend> be_;
+  DeviceContext& dev_;
+  // Workspaces of images(): they grow, never shrink.
+  kernels::ImageView<kernels::MemSpace> image_buf_;
+  kernels::NchwView<kernels::MemSpace> nchw_buf_;
   std::unique_ptr<nn::Model> rnn_, cnn_;
   GenotyperStats stats_;
   std::string model_digest_;

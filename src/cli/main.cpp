@@ -109,6 +109,11 @@ int run_main(int argc, char** argv) {
   Kokkos::InitArguments kargs;
   kargs.num_threads = threads;
   kargs.disable_warnings = true;
+#if defined(KOKKOS_ENABLE_CUDA)
+  // Ranks on one node take one GPU each, by node-local rank; the networks
+  // follow the kernels onto it (include/dvhpc/device_context.hpp).
+  kargs.device_id = world.local_rank() % std::max(1, query_gpu_info().device_count);
+#endif
   Kokkos::ScopeGuard kokkos(kargs);
   // An optimised BLAS (OpenBLAS, which scripts/setup.sh installs) starts a
   // thread per core in every rank; the dense linear algebra of pca and gp

@@ -69,7 +69,7 @@ std::vector<Sample> open_samples(const Config& cfg, const Reference& ref) {
 
 }  // namespace
 
-ShardPipeline::ShardPipeline(const RunContext& ctx) : ctx_(ctx) {
+ShardPipeline::ShardPipeline(const RunContext& ctx, const kernels::ExecSpace& exec) : ctx_(ctx), exec_(exec) {
   const Config& cfg = ctx.cfg;
   {
     ScopedStage st(ctx.times, "setup");
@@ -102,7 +102,11 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
   const Config& cfg = ctx_.cfg;
   StageTimes& times = ctx_.times;
   std::vector<AlleleCounter> counters;
-  for (size_t s = 0; s < samples_.size(); ++s) counters.emplace_back(cfg.candidates);
+  std::vector<kernels::DeviceReads> reads;
+  for (size_t s = 0; s < samples_.size(); ++s) {
+    counters.emplace_back(cfg.candidates, exec_);
+    reads.emplace_back(exec_);
+  }
   std::vector<ReadBatch> batches(samples_.size());
   const bool dynamic = cfg.partition.schedule == "dynamic";
   // Dynamic: progress counts all ranks' shards, as seen from rank 0's draws.
@@ -134,7 +138,8 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
       }
       {
         ScopedStage st(times, "count");
-        counters[s].count(batches[s], sh.padded, seq);
+        reads[s].upload(batches[s]);  // once per shard: counting, features and images all read it
+        counters[s].count(reads[s], batches[s], sh.padded, seq);
       }
       {
         ScopedStage st(times, "candidates");
@@ -142,7 +147,7 @@ void ShardPipeline::run(const std::string& progress_name, const std::function<vo
         n_candidates_ += static_cast<int64_t>(per_sample[s].size());
       }
     }
-    ShardWork work{sh, seq, batches, per_sample, counters};
+    ShardWork work{sh, seq, batches, reads, per_sample, counters};
     on_shard(work);
     release_free_memory(rss_after_trim);
   };

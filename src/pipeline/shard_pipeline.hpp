@@ -2,8 +2,8 @@
 // the reads of every sample, cut the targets into shards, balance them over
 // ranks, then per shard of this rank
 //
-//   fetch reference (padded) -> load reads (per sample) -> count (Kokkos)
-//   -> candidates (Kokkos, core only) -> callback(ShardWork)
+//   fetch reference (padded) -> load reads (per sample) -> upload them once
+//   -> count (Kokkos) -> candidates (Kokkos, core only) -> callback(ShardWork)
 //
 // The callback sees the shard's reads, reference and counters while they are
 // still valid (batches and device views are reused by the next shard), so a
@@ -25,6 +25,7 @@
 #include "dvhpc/reads.hpp"
 #include "dvhpc/reference.hpp"
 #include "kernels/allele_counter.hpp"
+#include "kernels/device_reads.hpp"
 
 namespace dvhpc {
 
@@ -40,6 +41,7 @@ struct ShardWork {
   const Shard& shard;
   const std::string& seq;                            // reference bases of shard.padded
   const std::vector<ReadBatch>& batches;             // per sample, reads of shard.padded
+  const std::vector<kernels::DeviceReads>& reads;    // the same, uploaded for the kernels
   const std::vector<std::vector<Candidate>>& candidates;  // per sample, inside shard.region
   std::vector<AlleleCounter>& counters;              // per sample, counts of shard.padded
 };
@@ -47,8 +49,9 @@ struct ShardWork {
 class ShardPipeline {
  public:
   // Runs the "setup" and "partition" stages (collective: none here, but
-  // every rank must construct it).
-  explicit ShardPipeline(const RunContext& ctx);
+  // every rank must construct it). Kernels launch on `exec` (the rank's
+  // DeviceContext's, in `call`).
+  explicit ShardPipeline(const RunContext& ctx, const kernels::ExecSpace& exec = kernels::ExecSpace());
 
   const Reference& reference() const { return *ref_; }
   const std::vector<Sample>& samples() const { return samples_; }
@@ -73,6 +76,7 @@ class ShardPipeline {
 
  private:
   const RunContext& ctx_;
+  kernels::ExecSpace exec_;
   std::unique_ptr<Reference> ref_;
   std::vector<Sample> samples_;
   std::vector<Shard> shards_;

@@ -99,9 +99,13 @@ class Backend {
 // "cpu", "gpu" or "auto" (GPU when built with CUDA and a device is present).
 // Requesting "gpu" without one throws ErrorKind::Config with the reason.
 // `local_rank` picks the GPU (local_rank % visible devices), so ranks on one
-// node each take their own device.
+// node each take their own device. `cuda_stream` (a cudaStream_t on that
+// device, or null) is the stream the GPU backend enqueues on; the caller
+// keeps it alive (include/dvhpc/device_context.hpp shares one stream between
+// the kernels and the networks). Ignored by the CPU backend.
 std::unique_ptr<Backend> make_backend(const std::string& kind = "auto",
-                                      Precision gpu_precision = Precision::Fp32, int local_rank = 0);
+                                      Precision gpu_precision = Precision::Fp32, int local_rank = 0,
+                                      void* cuda_stream = nullptr);
 std::unique_ptr<Backend> make_cpu_backend();
 // Number of usable CUDA devices (0 when built without CUDA).
 int gpu_device_count();

@@ -9,6 +9,10 @@
 namespace dvhpc::nn::gpu {
 
 int device_count();  // 0 when the driver or device is missing (never throws)
-std::unique_ptr<Backend> make_backend(Precision precision, int device = 0);
+// `stream`: a cudaStream_t on `device` to enqueue every operator on, owned
+// by the caller (the rank's DeviceContext, whose Kokkos kernels use the same
+// stream, so their outputs need no synchronisation before cuDNN reads
+// them); null: the backend creates and owns a stream of its own.
+std::unique_ptr<Backend> make_backend(Precision precision, int device = 0, void* stream = nullptr);
 
 }  // namespace dvhpc::nn::gpu

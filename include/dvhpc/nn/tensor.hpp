@@ -65,6 +65,29 @@ class Tensor {
   void bump_version() const {
     if (storage_) ++storage_->version;
   }
+  // Rows [begin, begin + count) of the leading dimension, sharing this
+  // buffer (which stays alive while the slice does): the batches of a
+  // larger input, without a copy.
+  Tensor rows(int64_t begin, int64_t count) const {
+    const int64_t row = shape_.empty() || shape_[0] == 0 ? 0 : numel() / shape_[0];
+    auto s = std::make_shared<Storage>();
+    s->ptr = data() + begin * row;
+    s->bytes = static_cast<size_t>(count * row) * sizeof(float);
+    s->release = [keep = storage_](Storage&) {};
+    Shape sh = shape_;
+    sh[0] = count;
+    return Tensor(std::move(sh), device_, std::move(s));
+  }
+  // A tensor over memory that something else owns (a Kokkos View, ...):
+  // `owner` is kept alive as long as the tensor or a slice of it is.
+  template <class Owner>
+  static Tensor borrow(float* ptr, Shape shape, Device device, Owner owner) {
+    auto s = std::make_shared<Storage>();
+    s->ptr = ptr;
+    s->bytes = static_cast<size_t>(shape_numel(shape)) * sizeof(float);
+    s->release = [keep = std::move(owner)](Storage&) {};
+    return Tensor(std::move(shape), device, std::move(s));
+  }
   // Same buffer, new shape with the same element count (e.g. NTC -> N,T*C).
   Tensor reshaped(Shape s) const {
     Tensor t = *this;

@@ -76,7 +76,7 @@ void check_launch() { DVHPC_CHECK_CUDA(cudaGetLastError()); }
 
 class GpuBackend final : public Backend {
  public:
-  GpuBackend(int device, Precision p) : ctx_(std::make_shared<Ctx>(device, p)) {}
+  GpuBackend(int device, Precision p, cudaStream_t stream) : ctx_(std::make_shared<Ctx>(device, p, stream)) {}
   Device device() const override { return Device::GPU; }
   std::string name() const override { return "gpu (cuDNN/cuBLAS)"; }
 
@@ -173,9 +173,12 @@ void launch_col_sum(const float* dy, float* db, int64_t n, int64_t cols, cudaStr
   check_launch();
 }
 
-Ctx::Ctx(int dev, Precision p) : device(dev), precision(p) {
+Ctx::Ctx(int dev, Precision p, cudaStream_t external) : device(dev), precision(p), own_stream(external == nullptr) {
   DVHPC_CHECK_CUDA(cudaSetDevice(dev));
-  DVHPC_CHECK_CUDA(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  if (external)
+    stream = external;
+  else
+    DVHPC_CHECK_CUDA(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
   DVHPC_CHECK_CUDNN(cudnnCreate(&cudnn));
   DVHPC_CHECK_CUDNN(cudnnSetStream(cudnn, stream));
   DVHPC_CHECK_CUBLAS(cublasCreate(&cublas));
@@ -196,7 +199,7 @@ Ctx::~Ctx() {
   pool->trim();
   if (cublas) cublasDestroy(cublas);
   if (cudnn) cudnnDestroy(cudnn);
-  if (stream) cudaStreamDestroy(stream);
+  if (stream && own_stream) cudaStreamDestroy(stream);
 }
 
 int device_count() {
@@ -208,8 +211,8 @@ int device_count() {
   return n;
 }
 
-std::unique_ptr<Backend> make_backend(Precision precision, int device) {
-  return std::make_unique<GpuBackend>(device, precision);
+std::unique_ptr<Backend> make_backend(Precision precision, int device, void* stream) {
+  return std::make_unique<GpuBackend>(device, precision, static_cast<cudaStream_t>(stream));
 }
 
 }  // namespace dvhpc::nn::gpu

@@ -15,15 +15,18 @@ namespace dvhpc::nn::gpu {
 
 // One stream, one cuDNN and one cuBLAS handle bound to it, and the device
 // block pool. Every operator enqueues on `stream`; nothing synchronises
-// except download(), the loss value and Backend::synchronize().
+// except download(), the loss value and Backend::synchronize(). The stream
+// is the caller's when one is given (the rank's DeviceContext shares it with
+// the Kokkos kernels), else created here and destroyed with the context.
 struct Ctx {
   int device = 0;
   Precision precision = Precision::Fp32;
   cudaStream_t stream = nullptr;
+  bool own_stream = true;
   cudnnHandle_t cudnn = nullptr;
   cublasHandle_t cublas = nullptr;
   std::shared_ptr<BlockPool> pool;
-  Ctx(int device, Precision p);
+  Ctx(int device, Precision p, cudaStream_t external = nullptr);
   ~Ctx();
   Ctx(const Ctx&) = delete;
   Ctx& operator=(const Ctx&) = delete;
