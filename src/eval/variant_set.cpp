@@ -115,7 +115,7 @@ LoadedVcf load_variants(const std::string& path, const char* label, bool is_call
     bcf1_t* r = rec.get();
     bcf_unpack(r, BCF_UN_ALL);
     ++out.stats.records;
-    check_vcf_record(r, label, path, out.stats.records);
+    check_vcf_record(r, label, path, out.stats.records, hdr.get());
     const std::string contig = bcf_seqname(hdr.get(), r);
     if (contig != last_contig) {
       out.contigs.insert(contig);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "dvhpc/error.hpp"
+#include "dvhpc/vcf_check.hpp"
 
 namespace dvhpc {
 
@@ -83,7 +84,9 @@ SampleRecords GvcfReader::fetch(const Region& r) {
   }
   kstring_t line = {0, 0, nullptr};
   int rc;
+  int64_t in_region = 0;
   while ((rc = tbx_itr_next(fp_, tbx_, itr, &line)) >= 0) {
+    ++in_region;
     // htslib parses a line cut short (no REF column) without an error but
     // with no alleles; REF is read below, so such a record is malformed too.
     if (vcf_parse(&line, hdr_, rec_) != 0 || rec_->errcode != 0 || rec_->n_allele < 1) {
@@ -94,6 +97,15 @@ SampleRecords GvcfReader::fetch(const Region& r) {
       throw Error(ErrorKind::Input, "malformed record in '" + path_ + "' near " + r.to_string());
     }
     bcf_unpack(rec_, BCF_UN_ALL);
+    try {  // FORMAT stored as the header declares: htslib's GT/GQ/PL readers exit(1) otherwise
+      check_vcf_record(rec_, "gVCF (in " + r.to_string() + ")", path_, in_region, hdr_);
+    } catch (...) {
+      free(line.s);
+      hts_itr_destroy(itr);
+      hts_close(fp_);
+      fp_ = nullptr;
+      throw;
+    }
     GvcfRecord g;
     g.pos = rec_->pos;
     g.end = rec_->pos + rec_->rlen;

@@ -42,7 +42,7 @@ VcfVariantSource::VcfVariantSource(const std::string& path, double het_fraction,
   int rc;
   int64_t index = 0;
   while ((rc = bcf_read(fp, hdr, rec)) >= 0) {
-    check_vcf_record(rec, "simulate.variants_vcf", path, ++index);
+    check_vcf_record(rec, "simulate.variants_vcf", path, ++index, hdr);
     bcf_unpack(rec, BCF_UN_STR | BCF_UN_FMT);
     bool ok = rec->n_allele >= 2;
     for (int a = 0; ok && a < rec->n_allele; ++a) ok = acgt_only(rec->d.allele[a]);
