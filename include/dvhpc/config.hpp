@@ -183,6 +183,7 @@ struct GpConfig {
     int gcn_epochs = 400;              // gcn: full-batch steps
     double gcn_learning_rate = 1e-2, gcn_weight_decay = 1e-3;
     std::string parallel = "data";     // data: data-parallel training | tasks: whole folds dealt to ranks
+    std::string device = "cpu";        // cpu | gpu | auto: the backend the networks train on
   } nn;
 };
 

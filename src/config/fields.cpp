@@ -232,6 +232,8 @@ std::vector<Field> make_fields() {
       DVHPC_FIELD(double, "gp.nn.gcn_weight_decay", gp.nn.gcn_weight_decay, "gp gcn: L2 weight decay"),
       DVHPC_FIELD(std::string, "gp.nn.parallel", gp.nn.parallel,
                   "gp mlp/gcn: data (data-parallel training of each fold) | tasks (whole folds dealt to ranks)"),
+      DVHPC_FIELD(std::string, "gp.nn.device", gp.nn.device,
+                  "gp mlp/gcn: cpu | gpu | auto (GPU when present); the networks are small: a GPU pays only for large cohorts"),
   };
 
   // `regions:` is special: a BED path or a list of region strings.

@@ -289,6 +289,8 @@ void validate(const Config& c) {
   if (!(c.gp.nn.validation >= 0 && c.gp.nn.validation < 0.9)) bad("gp.nn.validation", "must be in [0, 0.9)");
   if (c.gp.nn.components < 0) bad("gp.nn.components", "must be 0 (all) or more");
   if (c.gp.nn.neighbours < 1) bad("gp.nn.neighbours", "must be at least 1");
+  if (c.gp.nn.device != "cpu" && c.gp.nn.device != "gpu" && c.gp.nn.device != "auto")
+    bad("gp.nn.device", "must be cpu, gpu or auto, not '" + c.gp.nn.device + "'");
   if (c.gp.nn.parallel != "data" && c.gp.nn.parallel != "tasks")
     bad("gp.nn.parallel", "must be data or tasks, not '" + c.gp.nn.parallel + "'");
   if (c.gp.models.size() == 1 && c.gp.models[0] == "ensemble")

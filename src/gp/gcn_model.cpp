@@ -148,8 +148,9 @@ std::vector<float> GcnModel::outputs(const std::vector<int64_t>& samples) const 
 
 namespace dvhpc::gp {
 
-static NnOptions nn_options(const GpConfig::Nn& c) {
+static NnOptions nn_options(const GpConfig::Nn& c, int local_rank) {
   NnOptions o;
+  o.local_rank = local_rank;
   o.hidden = {c.hidden};
   if (c.hidden2 > 0) o.hidden.push_back(c.hidden2);
   o.epochs = c.epochs;
@@ -166,14 +167,15 @@ static NnOptions nn_options(const GpConfig::Nn& c) {
   o.gcn_learning_rate = static_cast<float>(c.gcn_learning_rate);
   o.gcn_weight_decay = static_cast<float>(c.gcn_weight_decay);
   o.deal_tasks = c.parallel == "tasks";
+  o.device = c.device;
   return o;
 }
 
 std::unique_ptr<GpModel> make_neural_model(const std::string& name, const Comm& comm, const StandardizedGenotypes& x,
                                            const GpConfig::Nn& cfg, std::shared_ptr<const SampleFeatures>* features) {
   if (!*features) *features = sample_features(comm, x, cfg.components);
-  if (name == "mlp") return std::make_unique<MlpModel>(comm, *features, nn_options(cfg));
-  if (name == "gcn") return std::make_unique<GcnModel>(comm, *features, nn_options(cfg));
+  if (name == "mlp") return std::make_unique<MlpModel>(comm, *features, nn_options(cfg, comm.local_rank()));
+  if (name == "gcn") return std::make_unique<GcnModel>(comm, *features, nn_options(cfg, comm.local_rank()));
   throw Error(ErrorKind::Internal, "no neural gp model '" + name + "'");
 }
 

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace dvhpc {
@@ -62,6 +63,12 @@ struct NnOptions {
   // every weight (e.g. 128k floats), so on these sets dealing whole
   // cross-validation tasks to ranks is the faster way to use them.
   bool deal_tasks = false;
+  // Backend of the networks (gp.nn.device: cpu | gpu | auto) and the
+  // node-local rank that picks the GPU. On a GPU the forward, loss, dropout,
+  // backward and Adam steps stay on the device (gradients: NCCL); each
+  // batch's input scores are uploaded from the host.
+  std::string device = "cpu";
+  int local_rank = 0;
 };
 
 struct SampleFeatures {

@@ -24,7 +24,7 @@ OneThread::~OneThread() = default;
 #endif
 
 SampleNet::SampleNet(const std::string& arch, int64_t in_width, int64_t out_width, const NnOptions& o)
-    : backend(nn::make_cpu_backend()), in(in_width), out(out_width) {
+    : backend(nn::make_backend(o.device, nn::Precision::Fp32, o.local_rank)), in(in_width), out(out_width) {
   if (o.hidden.empty() || o.hidden.size() > 2)
     throw Error(ErrorKind::Config, "gp.nn.hidden must list 1 or 2 hidden layer sizes");
   model = std::make_unique<nn::Model>(*backend, arch);

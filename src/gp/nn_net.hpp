@@ -22,7 +22,7 @@
 namespace dvhpc::gp {
 
 struct SampleNet {
-  std::unique_ptr<nn::Backend> backend;  // CPU: the networks are tiny (see row_dropout.hpp)
+  std::unique_ptr<nn::Backend> backend;  // gp.nn.device's (CPU by default: the networks are tiny)
   std::unique_ptr<nn::Model> model;
   std::vector<nn::RowDropout*> dropouts;
   int64_t in = 0, out = 0;

@@ -103,6 +103,38 @@ class CpuBackend final : public Backend {
     for (int64_t i = 0; i < n; ++i) px[i] = pd[i] * pm[i];
   }
 
+  double mean_squared_error(const Tensor& pred, const float* targets, double normaliser, Tensor& grad) override {
+    same_size(pred, grad, "mean squared error");
+    const float* pp = pred.data();
+    float* pg = grad.data();
+    const int64_t n = pred.numel();
+    const double g = 2.0 / normaliser;
+    double loss = 0;
+    for (int64_t i = 0; i < n; ++i) {  // serial: [batch, traits] is small, and the sum keeps one order
+      const double d = static_cast<double>(pp[i]) - static_cast<double>(targets[i]);
+      loss += d * d;
+      pg[i] = static_cast<float>(g * d);
+    }
+    return loss / normaliser;
+  }
+  void row_dropout_forward(const Tensor& x, Tensor& y, Tensor& mask, const uint64_t* keys, int64_t rows, float p,
+                           uint64_t seed) override {
+    same_size(x, y, "row dropout");
+    same_size(x, mask, "row dropout mask");
+    const int64_t width = x.numel() / std::max<int64_t>(1, rows);
+    const float keep = 1.0f / (1.0f - p);
+    const float* px = x.data();
+    float *py = y.data(), *pm = mask.data();
+#pragma omp parallel for if (rows * width > 65536)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t j = 0; j < width; ++j) {
+        const int64_t i = r * width + j;
+        const uint64_t key = keys[r] * static_cast<uint64_t>(width) + static_cast<uint64_t>(j);
+        pm[i] = dropout_uniform(seed, key) >= p ? keep : 0.0f;
+        py[i] = px[i] * pm[i];
+      }
+  }
+
   float softmax_cross_entropy(const Tensor& logits, const int32_t* labels, Tensor& probs,
                               Tensor& dlogits) override {
     softmax(logits, probs);

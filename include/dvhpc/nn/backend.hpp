@@ -85,6 +85,18 @@ class Backend {
                                       Tensor& dlogits) = 0;
   virtual void softmax(const Tensor& logits, Tensor& probs) = 0;
 
+  // Regression heads (`dvhpc gp`, loss.hpp): sum over elements of
+  // (pred - target)^2 / normaliser, summed in double; grad = 2 (pred -
+  // target) / normaliser, written where pred is. Targets are on the host
+  // (pred.numel() values, copied to the device on GPUs). Returns the loss.
+  virtual double mean_squared_error(const Tensor& pred, const float* targets, double normaliser, Tensor& grad) = 0;
+  // Row-keyed inverted dropout (row_dropout.hpp): element j of row r is kept,
+  // scaled by 1/(1-p), iff dropout_uniform(seed, keys[r] * width + j) >= p,
+  // width = x.numel() / rows; mask gets 0 or 1/(1-p). keys: `rows` host
+  // values. The backward is dropout_backward.
+  virtual void row_dropout_forward(const Tensor& x, Tensor& y, Tensor& mask, const uint64_t* keys, int64_t rows,
+                                   float p, uint64_t seed) = 0;
+
   // In-place optimizer updates (PyTorch semantics, L2 weight decay added to
   // the gradient). `step` is 1-based for Adam's bias correction.
   virtual void sgd_update(Tensor& param, const Tensor& grad, Tensor& velocity, const SgdParams& p) = 0;

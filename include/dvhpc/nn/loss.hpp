@@ -30,8 +30,9 @@ class SoftmaxCrossEntropy {
 // caller holding a slice of a global batch passes the global element count as
 // `normaliser`, so that the slices' gradients SUM to the gradient of the
 // global batch's mean (what GradientReducer::reduce(1) forms); 0 = N*T.
-// Computed on the host (download, loop, upload): the tensors of a regression
-// head are [batch, traits], far too small for a device kernel to matter.
+// Computed by the backend (Backend::mean_squared_error): the gradient is
+// made where the predictions are; only the targets go in and the loss value
+// comes out.
 class MeanSquaredError {
  public:
   explicit MeanSquaredError(Backend& be) : be_(be) {}
@@ -42,7 +43,6 @@ class MeanSquaredError {
  private:
   Backend& be_;
   Tensor dpred_;
-  std::vector<float> host_;
 };
 
 }  // namespace dvhpc::nn

@@ -8,8 +8,8 @@
 // whichever rank holds it, so training with dropout gives the same weights at
 // any rank count (up to float summation order), and a resumed run draws the
 // same masks because the stream is the step, which checkpoints hold.
-// Host memory only (CPU backend): the `dvhpc gp` networks that use it are
-// [batch, <= a few hundred] wide, where a device kernel would not pay.
+// Runs on either backend (Backend::row_dropout_forward): on a GPU the mask
+// is made where the activations are, so a training step never leaves it.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +32,7 @@ class RowDropout final : public Layer {
   float p_;
   uint64_t seed_, stream_ = 0;
   std::vector<uint64_t> keys_;
-  std::vector<float> mask_;  // 0 or 1/(1-p) per element of the last training forward
+  Tensor mask_;  // 0 or 1/(1-p) per element of the last training forward (undefined: identity)
 };
 
 }  // namespace dvhpc::nn

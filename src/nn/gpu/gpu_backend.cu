@@ -26,6 +26,24 @@ __global__ void k_dropout(const float* x, float* y, float* m, float p, float sca
     y[i] = x[i] * m[i];
   }
 }
+// Row-keyed dropout (Backend::row_dropout_forward): the same hash as the CPU's.
+__global__ void k_row_dropout(const float* x, float* y, float* m, const uint64_t* keys, int64_t width, float p,
+                              float keep, uint64_t seed, int64_t n) {
+  DVHPC_GRID_LOOP(i, n) {
+    const int64_t r = i / width, j = i % width;
+    m[i] = dropout_uniform(seed, keys[r] * static_cast<uint64_t>(width) + static_cast<uint64_t>(j)) >= p ? keep : 0.f;
+    y[i] = x[i] * m[i];
+  }
+}
+// Mean squared error: grad where pred is, squared differences in double for
+// the host to sum ([batch, traits] is small; the sum then has the CPU's order).
+__global__ void k_mse(const float* pred, const float* t, float* grad, double* sq, double g, int64_t n) {
+  DVHPC_GRID_LOOP(i, n) {
+    const double d = static_cast<double>(pred[i]) - static_cast<double>(t[i]);
+    sq[i] = d * d;
+    grad[i] = static_cast<float>(g * d);
+  }
+}
 __global__ void k_mul(const float* a, const float* b, float* o, int64_t n) { DVHPC_GRID_LOOP(i, n) o[i] = a[i] * b[i]; }
 
 // One thread per row: the class count is tiny (3 genotypes), rows are many.
@@ -119,6 +137,33 @@ class GpuBackend final : public Backend {
     k_mul<<<blocks(dy.numel()), kThreads, 0, ctx_->stream>>>(dy.data(), mask.data(), dx.data(), dy.numel());
     check_launch();
   }
+  double mean_squared_error(const Tensor& pred, const float* targets, double normaliser, Tensor& grad) override {
+    const int64_t n = pred.numel();
+    // One scratch block: n floats of targets, then n doubles of squares.
+    if (mse_buf_.numel() < 3 * n + 1) mse_buf_ = alloc({3 * n + 1});
+    float* t = mse_buf_.data();
+    double* sq = reinterpret_cast<double*>(mse_buf_.data() + n + (n & 1));  // 8-byte aligned
+    DVHPC_CHECK_CUDA(cudaMemcpyAsync(t, targets, n * sizeof(float), cudaMemcpyHostToDevice, ctx_->stream));
+    k_mse<<<blocks(n), kThreads, 0, ctx_->stream>>>(pred.data(), t, grad.data(), sq, 2.0 / normaliser, n);
+    check_launch();
+    std::vector<double> h(static_cast<size_t>(n));
+    DVHPC_CHECK_CUDA(cudaMemcpyAsync(h.data(), sq, n * sizeof(double), cudaMemcpyDeviceToHost, ctx_->stream));
+    DVHPC_CHECK_CUDA(cudaStreamSynchronize(ctx_->stream));
+    double loss = 0;
+    for (double v : h) loss += v;
+    return loss / normaliser;
+  }
+  void row_dropout_forward(const Tensor& x, Tensor& y, Tensor& mask, const uint64_t* keys, int64_t rows, float p,
+                           uint64_t seed) override {
+    if (key_buf_.numel() < 2 * rows) key_buf_ = alloc({2 * rows});  // uint64 keys in a float-sized block
+    uint64_t* k = reinterpret_cast<uint64_t*>(key_buf_.data());
+    // From pageable memory: staged before the call returns, so `keys` may go.
+    DVHPC_CHECK_CUDA(cudaMemcpyAsync(k, keys, rows * sizeof(uint64_t), cudaMemcpyHostToDevice, ctx_->stream));
+    const int64_t width = x.numel() / std::max<int64_t>(1, rows);
+    k_row_dropout<<<blocks(x.numel()), kThreads, 0, ctx_->stream>>>(x.data(), y.data(), mask.data(), k, width, p,
+                                                                    1.f / (1.f - p), seed, x.numel());
+    check_launch();
+  }
   void softmax(const Tensor& logits, Tensor& probs) override {
     k_softmax<<<blocks(logits.dim(0)), kThreads, 0, ctx_->stream>>>(logits.data(), probs.data(), logits.dim(0), logits.dim(1));
     check_launch();
@@ -159,7 +204,7 @@ class GpuBackend final : public Backend {
 
  private:
   std::shared_ptr<Ctx> ctx_;
-  Tensor label_buf_, loss_buf_;
+  Tensor label_buf_, loss_buf_, mse_buf_, key_buf_;
 };
 
 }  // namespace
@@ -189,17 +234,17 @@ Ctx::Ctx(int dev, Precision p, cudaStream_t external) : device(dev), precision(p
         DVHPC_CHECK_CUDA(cudaMalloc(&ptr, n));
         return ptr;
       },
-      [](void* ptr) { cudaFree(ptr); },
+      [](void* ptr) { DVHPC_WARN_CUDA(cudaFree(ptr)); },
       // cudaMalloc is slow: cache up to 2 GB of free device blocks.
       size_t{2} << 30);
 }
 
 Ctx::~Ctx() {
-  if (stream) cudaStreamSynchronize(stream);
+  if (stream) DVHPC_WARN_CUDA(cudaStreamSynchronize(stream));
   pool->trim();
-  if (cublas) cublasDestroy(cublas);
-  if (cudnn) cudnnDestroy(cudnn);
-  if (stream && own_stream) cudaStreamDestroy(stream);
+  if (cublas) DVHPC_WARN_CUBLAS(cublasDestroy(cublas));
+  if (cudnn) DVHPC_WARN_CUDNN(cudnnDestroy(cudnn));
+  if (stream && own_stream) DVHPC_WARN_CUDA(cudaStreamDestroy(stream));
 }
 
 int device_count() {
