@@ -1,5 +1,7 @@
 #include "dvhpc/device_context.hpp"
 
+#include <cstdio>
+
 #include "dvhpc/error.hpp"
 
 namespace dvhpc {
@@ -28,7 +30,12 @@ DeviceContext::~DeviceContext() {
 #if defined(KOKKOS_ENABLE_CUDA)
   exec_.fence();
   exec_ = kernels::ExecSpace();  // drop the instance before its stream
-  if (stream_) cudaStreamDestroy(static_cast<cudaStream_t>(stream_));
+  if (stream_) {
+    const cudaError_t rc = cudaStreamDestroy(static_cast<cudaStream_t>(stream_));
+    if (rc != cudaSuccess)  // no throwing here; one warning line, as src/nn/gpu's releases do
+      std::fprintf(stderr, "dvhpc: warning: cudaStreamDestroy failed while releasing the rank's stream: %s\n",
+                   cudaGetErrorString(rc));
+  }
 #endif
 }
 

@@ -10,10 +10,12 @@ namespace dvhpc {
 GpuInfo query_gpu_info() {
   GpuInfo g;
   g.cuda_compiled = true;
-  cudaRuntimeGetVersion(&g.cuda_runtime_version);
-  cudaDriverGetVersion(&g.cuda_driver_version);
+  // Informational: a failed query (no driver installed) leaves 0, which
+  // `dvhpc version` prints as "none"; the device count below says why.
+  if (cudaRuntimeGetVersion(&g.cuda_runtime_version) != cudaSuccess) g.cuda_runtime_version = 0;
+  if (cudaDriverGetVersion(&g.cuda_driver_version) != cudaSuccess) g.cuda_driver_version = 0;
   g.cudnn_version = static_cast<int>(cudnnGetVersion());
-  ncclGetVersion(&g.nccl_version);
+  if (ncclGetVersion(&g.nccl_version) != ncclSuccess) g.nccl_version = 0;
   int n = 0;
   cudaError_t rc = cudaGetDeviceCount(&n);
   if (rc != cudaSuccess) {

@@ -26,8 +26,8 @@ class GpuConv2d final : public Conv2dOp {
     bd_.nchw(1, s.out_channels, 1, 1);
   }
   ~GpuConv2d() override {
-    cudnnDestroyFilterDescriptor(wd_);
-    cudnnDestroyConvolutionDescriptor(cd_);
+    DVHPC_WARN_CUDNN(cudnnDestroyFilterDescriptor(wd_));
+    DVHPC_WARN_CUDNN(cudnnDestroyConvolutionDescriptor(cd_));
   }
 
   void forward(const Tensor& x, const Tensor& w, const Tensor& b, Tensor& y) override {
@@ -149,7 +149,7 @@ class GpuRelu final : public ReluOp {
     DVHPC_CHECK_CUDNN(cudnnCreateActivationDescriptor(&ad_));
     DVHPC_CHECK_CUDNN(cudnnSetActivationDescriptor(ad_, CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0));
   }
-  ~GpuRelu() override { cudnnDestroyActivationDescriptor(ad_); }
+  ~GpuRelu() override { DVHPC_WARN_CUDNN(cudnnDestroyActivationDescriptor(ad_)); }
   void forward(const Tensor& x, Tensor& y) override {
     TensorDesc& d = desc(x.numel());
     DVHPC_CHECK_CUDNN(cudnnActivationForward(ctx_->cudnn, ad_, &kOne, d, x.data(), &kZero, d, y.data()));
@@ -184,7 +184,7 @@ class GpuPool final : public PoolOp {
         CUDNN_NOT_PROPAGATE_NAN, int(s.kernel_h), int(s.kernel_w), int(s.pad_h), int(s.pad_w), int(s.stride_h),
         int(s.stride_w)));
   }
-  ~GpuPool() override { cudnnDestroyPoolingDescriptor(pd_); }
+  ~GpuPool() override { DVHPC_WARN_CUDNN(cudnnDestroyPoolingDescriptor(pd_)); }
 
   void forward(const Tensor& x, Tensor& y, bool training) override {
     Descs& d = descs(x.shape());

@@ -43,7 +43,7 @@ struct Ctx {
 struct TensorDesc {
   cudnnTensorDescriptor_t d = nullptr;
   TensorDesc() { DVHPC_CHECK_CUDNN(cudnnCreateTensorDescriptor(&d)); }
-  ~TensorDesc() { cudnnDestroyTensorDescriptor(d); }
+  ~TensorDesc() { DVHPC_WARN_CUDNN(cudnnDestroyTensorDescriptor(d)); }
   TensorDesc(const TensorDesc&) = delete;
   void nchw(int64_t n, int64_t c, int64_t h, int64_t w) {
     DVHPC_CHECK_CUDNN(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, int(n), int(c), int(h), int(w)));

@@ -66,7 +66,7 @@ class GpuLstm final : public LstmOp {
     dwspace_ = ctx_->scratch(wspace_bytes_);
     map_weight_space();
   }
-  ~GpuLstm() override { cudnnDestroyRNNDescriptor(rd_); }
+  ~GpuLstm() override { DVHPC_WARN_CUDNN(cudnnDestroyRNNDescriptor(rd_)); }
 
   void forward(const Tensor& x, const Tensor& w_ih, const Tensor& w_hh, const Tensor& bias, Tensor& y,
                bool training) override {
@@ -105,7 +105,7 @@ class GpuLstm final : public LstmOp {
   struct RnnData {
     cudnnRNNDataDescriptor_t d = nullptr;
     RnnData() { DVHPC_CHECK_CUDNN(cudnnCreateRNNDataDescriptor(&d)); }
-    ~RnnData() { cudnnDestroyRNNDataDescriptor(d); }
+    ~RnnData() { DVHPC_WARN_CUDNN(cudnnDestroyRNNDataDescriptor(d)); }
     RnnData(const RnnData&) = delete;
     operator cudnnRNNDataDescriptor_t() const { return d; }
   };

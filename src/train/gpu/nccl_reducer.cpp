@@ -71,7 +71,7 @@ class NcclReducer final : public GradientReducer {
   }
   ~NcclReducer() override {
     if (nccl_) release_comm();
-    if (stream_) cudaStreamDestroy(stream_);
+    if (stream_) DVHPC_WARN_CUDA(cudaStreamDestroy(stream_));
   }
 
   void reduce(float scale) override {
@@ -112,10 +112,9 @@ class NcclReducer final : public GradientReducer {
     while (st == ncclInProgress && !expired(t0))
       if (ncclCommGetAsyncError(nccl_, &st) != ncclSuccess) st = ncclSystemError;
     // Finalised: a clean destroy; failed or timed out: abort.
-    if (st == ncclSuccess)
-      ncclCommDestroy(nccl_);
-    else
-      ncclCommAbort(nccl_);
+    const ncclResult_t rc = st == ncclSuccess ? ncclCommDestroy(nccl_) : ncclCommAbort(nccl_);
+    if (rc != ncclSuccess) nn::gpu_cleanup_warning("NCCL", st == ncclSuccess ? "ncclCommDestroy" : "ncclCommAbort",
+                                                   ncclGetErrorString(rc));
   }
 
   static bool expired(std::chrono::steady_clock::time_point t0) {
