@@ -74,19 +74,22 @@ int64_t PileupBuilder::feature_size() const {
 void PileupBuilder::build(const ReadBatch& batch, const Region& window, const std::string& ref,
                           const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
                           std::vector<uint8_t>& images, std::vector<float>& features,
-                          bool with_images, std::vector<ExampleSupport>* support) const {
-  build_on<kernels::ExecSpace>(batch, window, ref, sites, queries, images, features, with_images, support);
+                          bool with_images, std::vector<ExampleSupport>* support,
+                          const kernels::DeviceReads* reads) const {
+  build_on<kernels::ExecSpace>(batch, window, ref, sites, queries, images, features, with_images, support, reads);
 }
 
 template <class Exec>
 void PileupBuilder::build_on(const ReadBatch& batch, const Region& window, const std::string& ref,
                              const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
                              std::vector<uint8_t>& images, std::vector<float>& features,
-                             bool with_images, std::vector<ExampleSupport>* support) const {
+                             bool with_images, std::vector<ExampleSupport>* support,
+                             const kernels::BasicDeviceReads<Exec>* uploaded) const {
   using Mem = typename Exec::memory_space;
-  const Exec exec;
-  kernels::BasicDeviceReads<Exec> reads(exec);
-  reads.upload(batch);
+  kernels::BasicDeviceReads<Exec> own;
+  if (!uploaded) own.upload(batch);
+  const kernels::BasicDeviceReads<Exec>& reads = uploaded ? *uploaded : own;
+  const Exec& exec = reads.exec();
   const int C = pileup_channels(cfg_);
   // Bounded device memory: at most kBatch images (~130 kB each) at once.
   constexpr size_t kBatch = 1024;
@@ -259,7 +262,7 @@ void PileupBuilder::build_views(const Exec& exec, const kernels::BasicDeviceRead
   template void PileupBuilder::build_on<Exec>(const ReadBatch&, const Region&, const std::string&,            \
                                               const std::vector<Candidate>&, const std::vector<ExampleQuery>&, \
                                               std::vector<uint8_t>&, std::vector<float>&, bool,                \
-                                              std::vector<ExampleSupport>*) const;
+                                              std::vector<ExampleSupport>*, const kernels::BasicDeviceReads<Exec>*) const;
 #define DVHPC_PILEUP_BUILD_VIEWS(Exec)                                                                          \
   template void PileupBuilder::build_views<Exec>(                                                               \
       const Exec&, const kernels::BasicDeviceReads<Exec>&, const ReadBatch&, const Region&, const std::string&,  \

@@ -45,10 +45,12 @@ class PileupBuilder {
 
   // `window`: the region the batch's reads were loaded for; `ref`: its bases.
   // Sites must lie inside the window. Appends to `images` and `features`.
+  // `reads`, when given, is `batch` already uploaded (the shard pipeline's);
+  // else the batch is uploaded here.
   void build(const ReadBatch& batch, const Region& window, const std::string& ref,
              const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
              std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true,
-             std::vector<ExampleSupport>* support = nullptr) const;
+             std::vector<ExampleSupport>* support = nullptr, const kernels::DeviceReads* reads = nullptr) const;
 
   // The same on the Kokkos execution space Exec: build() runs on the
   // program's (kernels::ExecSpace). Instantiated for that and, in device
@@ -57,7 +59,8 @@ class PileupBuilder {
   void build_on(const ReadBatch& batch, const Region& window, const std::string& ref,
                 const std::vector<Candidate>& sites, const std::vector<ExampleQuery>& queries,
                 std::vector<uint8_t>& images, std::vector<float>& features, bool with_images = true,
-                std::vector<ExampleSupport>* support = nullptr) const;
+                std::vector<ExampleSupport>* support = nullptr,
+                const kernels::BasicDeviceReads<Exec>* reads = nullptr) const;
 
   // The kernels on exec over reads already uploaded (`batch` is the same
   // reads on the host: their starts and ends pick each example's reads).

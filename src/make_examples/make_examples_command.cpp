@@ -63,7 +63,8 @@ DVHPC_COMMAND(run_make_examples, "make-examples",
     }
     {
       ScopedStage st(times, "examples");
-      builder.build(w.batches[0], w.shard.padded, w.seq, sites, queries, buf.images, buf.features);
+      builder.build(w.batches[0], w.shard.padded, w.seq, sites, queries, buf.images, buf.features, true, nullptr,
+                    &w.reads[0]);
       for (size_t i = 0; i < queries.size(); ++i)
         buf.add_meta(sites[static_cast<size_t>(queries[i].site)], queries[i], labels[i]);
     }
