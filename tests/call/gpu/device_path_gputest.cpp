@@ -35,6 +35,21 @@ void check_close(const std::vector<float>& a, const std::vector<float>& b, float
   CHECK(worst <= tol);
 }
 
+// One network on both backends with the same weights (saved from the GPU's,
+// loaded into the CPU's): the GPU's probabilities on `dev_x` must equal the
+// CPU's on `host_x`.
+template <class Config>
+void same_probabilities(std::unique_ptr<nn::Model> (*make)(nn::Backend&, const Config&), const Config& cfg,
+                        nn::Backend& gpu, nn::Backend& cpu, const nn::Tensor& dev_x, const std::vector<float>& host_x,
+                        const std::string& weights, const char* what) {
+  auto on_gpu = make(gpu, cfg);
+  auto on_cpu = make(cpu, cfg);
+  nn::save_checkpoint(weights, *on_gpu);
+  nn::load_checkpoint(weights, *on_cpu);
+  check_close(gpu.to_host(on_gpu->predict(dev_x)), cpu.to_host(on_cpu->predict(cpu.from_host(dev_x.shape(), host_x))),
+              1e-4f, what);
+}
+
 }  // namespace
 
 TEST_CASE("device path: kernels' features and images reach cuDNN in place and give the CPU's probabilities") {
@@ -95,21 +110,10 @@ TEST_CASE("device path: kernels' features and images reach cuDNN in place and gi
   nn::PileupRnnConfig rc;
   rc.positions = T;
   rc.channels = kNumFeatureChannels;
-  auto rnn_gpu = nn::make_pileup_rnn(dev.backend(), rc);
-  auto rnn_cpu = nn::make_pileup_rnn(*cpu, rc);
-  nn::save_checkpoint(dir.file("rnn.h5"), *rnn_gpu);
-  nn::load_checkpoint(dir.file("rnn.h5"), *rnn_cpu);
-  check_close(dev.backend().to_host(rnn_gpu->predict(tf)),
-              cpu->to_host(rnn_cpu->predict(cpu->from_host({n, T, kNumFeatureChannels}, h_features))), 1e-4f, "RNN");
-
+  same_probabilities(nn::make_pileup_rnn, rc, dev.backend(), *cpu, tf, h_features, dir.file("rnn.h5"), "RNN");
   nn::PileupCnnConfig cc;
   cc.channels = C;
   cc.height = H;
   cc.width = W;
-  auto cnn_gpu = nn::make_pileup_cnn(dev.backend(), cc);
-  auto cnn_cpu = nn::make_pileup_cnn(*cpu, cc);
-  nn::save_checkpoint(dir.file("cnn.h5"), *cnn_gpu);
-  nn::load_checkpoint(dir.file("cnn.h5"), *cnn_cpu);
-  check_close(dev.backend().to_host(cnn_gpu->predict(ti)),
-              cpu->to_host(cnn_cpu->predict(cpu->from_host({n, C, H, W}, h_nchw))), 1e-4f, "CNN");
+  same_probabilities(nn::make_pileup_cnn, cc, dev.backend(), *cpu, ti, h_nchw, dir.file("cnn.h5"), "CNN");
 }
