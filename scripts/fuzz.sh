@@ -57,7 +57,7 @@ declare -A sources=(
          $s/postprocess/genotype_call.cpp $s/genotypes/vcf_genotypes.cpp $s/genotypes/genotype_matrix.cpp
          $s/core/normalize.cpp $s/core/log.cpp $s/io/reference.cpp $mpi $core -lhts -lspdlog -lfmt"
   [plink]="$s/genotypes/plink_io.cpp $s/genotypes/genotype_matrix.cpp $s/output/ordered_pieces.cpp $mpi $core"
-  [reads]="$s/io/reads.cpp $s/io/read_batch.cpp $s/io/contigs.cpp $s/io/reference.cpp $root/kernels/allele_count.cpp
+  [reads]="$s/io/reads.cpp $s/io/read_batch.cpp $s/io/contigs.cpp $s/io/reference.cpp $root/kernels/allele_count.cpp $root/kernels/device_reads.cpp
            $root/kernels/candidate_select.cpp $core -fopenmp -I$kokkos/include $kokkos/lib/libkokkoscontainers.a $kokkos/lib/libkokkoscore.a -ldl -lhts"
 )
 # Longest input tried: text formats need a few records; 1 KiB keeps the
