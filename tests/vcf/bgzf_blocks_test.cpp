@@ -45,11 +45,11 @@ TEST_CASE("VcfWriter bytes equal htslib's writer, block for block") {
   bcf_hdr_t* h = bcf_hdr_init("w");
   for (const auto& c : contigs) bcf_hdr_append(h, ("##contig=<ID=" + c.name + ",length=100000>").c_str());
   for (const auto& l : header) bcf_hdr_append(h, l.c_str());
-  bcf_hdr_add_sample(h, "S1");
-  bcf_hdr_sync(h);
+  REQUIRE(bcf_hdr_add_sample(h, "S1") == 0);
+  REQUIRE(bcf_hdr_sync(h) == 0);
   htsFile* fp = hts_open(d.file("hts.vcf.gz").c_str(), "wz");
   REQUIRE(bcf_hdr_write(fp, h) == 0);
-  bgzf_flush(fp->fp.bgzf);
+  REQUIRE(bgzf_flush(fp->fp.bgzf) == 0);
   bcf1_t* rec = bcf_init();
   for (const auto& t : shard_texts()) {
     std::istringstream in(t);
@@ -60,9 +60,9 @@ TEST_CASE("VcfWriter bytes equal htslib's writer, block for block") {
       REQUIRE(bcf_write(fp, h, rec) == 0);
       free(k.s);
     }
-    bgzf_flush(fp->fp.bgzf);
+    REQUIRE(bgzf_flush(fp->fp.bgzf) == 0);
   }
-  hts_close(fp);
+  REQUIRE(hts_close(fp) == 0);
   bcf_destroy(rec);
   bcf_hdr_destroy(h);
   const std::string a = slurp(d.file("ours.vcf.gz")), b = slurp(d.file("hts.vcf.gz"));
